@@ -1,0 +1,1 @@
+"""Getting cases in: reading files, validating them and the anonymity guard."""

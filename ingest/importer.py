@@ -1,0 +1,95 @@
+"""Import: validate every case, check anonymity, then store all or nothing.
+
+One invocation is one transaction. All files are read and every case is checked
+before anything is written; a single bad case anywhere means nothing is stored
+and every error is listed, so the user fixes the file in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from ingest.anonymity import get_guard
+from ingest.loader import BestandFout, RuweCasus, expand_paths, read_file
+from kb.db import session_scope
+from kb.schema import Casus, valideer
+from kb.store import Opgeslagen, save_cases
+
+Voortgang = Callable[[str, int, int], None]
+
+
+def _stil(_stap: str, _gedaan: int, _totaal: int) -> None:
+    return None
+
+
+@dataclass
+class ImportRapport:
+    gelezen: int = 0
+    fouten: list[str] = field(default_factory=list)
+    opgeslagen: Opgeslagen | None = None
+    cases: list[Casus] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.fouten
+
+
+def check_raw(
+    ruwe: Sequence[RuweCasus], voortgang: Voortgang = _stil
+) -> tuple[list[Casus], list[str]]:
+    """Validate and anonymity-check raw cases; returns the good ones and all errors."""
+    guard = get_guard()
+    cases: list[Casus] = []
+    fouten: list[str] = []
+    eerste_plaats: dict[str, str] = {}
+    for nr, ruw in enumerate(ruwe, start=1):
+        casus, velden = valideer(ruw.data)
+        for veld, melding in velden:
+            fouten.append(f"{ruw.plaats()}: {veld}: {melding}" if veld else f"{ruw.plaats()}: {melding}")
+        if isinstance(ruw.data, dict):
+            for gevonden in guard.check_case(ruw.data):
+                fouten.append(f"{ruw.plaats()}: {gevonden.veld}: {gevonden.melding()}")
+        if ruw.ref:
+            if ruw.ref in eerste_plaats:
+                fouten.append(
+                    f"{ruw.plaats()}: ref komt al voor in {eerste_plaats[ruw.ref]}; "
+                    "een ref mag in één import maar één keer voorkomen"
+                )
+            else:
+                eerste_plaats[ruw.ref] = ruw.plaats()
+        if casus is not None:
+            cases.append(casus)
+        voortgang("controleren", nr, len(ruwe))
+    return cases, fouten
+
+
+def import_paths(
+    engine: Engine,
+    paden: Sequence[Path],
+    *,
+    dry_run: bool = False,
+    voortgang: Voortgang = _stil,
+) -> ImportRapport:
+    rapport = ImportRapport()
+    ruwe: list[RuweCasus] = []
+    for pad in expand_paths(list(paden)):
+        try:
+            ruwe.extend(read_file(pad))
+        except BestandFout as exc:
+            rapport.fouten.append(str(exc))
+    rapport.gelezen = len(ruwe)
+    if not ruwe and not rapport.fouten:
+        rapport.fouten.append("geen casussen gevonden in de opgegeven bestanden")
+    cases, fouten = check_raw(ruwe, voortgang)
+    rapport.fouten.extend(fouten)
+    rapport.cases = cases
+    if rapport.fouten or dry_run:
+        return rapport
+    with session_scope(engine) as session:
+        rapport.opgeslagen = save_cases(session, cases)
+        voortgang("opslaan", len(cases), len(cases))
+    return rapport

@@ -1,0 +1,125 @@
+"""Reading case files: YAML, JSON and JSON Lines, as the exchange format allows.
+
+Each raw case keeps where it came from (file and position), so every error
+message can say "cases.yaml: casus 3 (ref HID-003): ..." and a user can find it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+EXTENSIES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl"}
+
+
+@dataclass
+class RuweCasus:
+    bestand: str
+    positie: int  # 1-based position in the file
+    data: Any
+
+    @property
+    def ref(self) -> str | None:
+        ref = self.data.get("ref") if isinstance(self.data, dict) else None
+        return ref if isinstance(ref, str) else None
+
+    def plaats(self) -> str:
+        ref = f" (ref {self.ref})" if self.ref else ""
+        return f"{self.bestand}: casus {self.positie}{ref}"
+
+
+class BestandFout(ValueError):
+    """A file cannot be read as cases at all; the message names the file."""
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """YAML loader that refuses a key given twice (the second would silently win)."""
+
+
+def _mapping_zonder_dubbelen(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"veld '{key}' staat twee keer in dezelfde casus", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_zonder_dubbelen
+)
+# Keep YAML 1.1 from turning an unquoted 2023-10-12 into a date object behind the
+# user's back: leave timestamps as text, so validation can refuse exact dates.
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _als_lijst(data: Any) -> list[Any]:
+    if data is None:
+        return []
+    return data if isinstance(data, list) else [data]
+
+
+def parse_text(tekst: str, soort: str, naam: str) -> list[RuweCasus]:
+    """Parse the text of one file; `soort` is yaml, json or jsonl."""
+    try:
+        if soort == "jsonl":
+            items = []
+            for nr, regel in enumerate(tekst.splitlines(), start=1):
+                if regel.strip():
+                    try:
+                        items.append(json.loads(regel))
+                    except json.JSONDecodeError as exc:
+                        raise BestandFout(
+                            f"{naam}: regel {nr} is geen geldige JSON: {exc.msg}"
+                        ) from exc
+        elif soort == "json":
+            items = _als_lijst(json.loads(tekst))
+        else:
+            items = []
+            for doc in yaml.load_all(tekst, Loader=_UniqueKeyLoader):  # noqa: S506
+                items.extend(_als_lijst(doc))
+    except json.JSONDecodeError as exc:
+        raise BestandFout(
+            f"{naam}: geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}): {exc.msg}"
+        ) from exc
+    except yaml.YAMLError as exc:
+        plek = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        waar = f" (regel {plek.line + 1})" if plek else ""
+        uitleg = getattr(exc, "problem", None) or str(exc)
+        raise BestandFout(f"{naam}: geen geldige YAML{waar}: {uitleg}") from exc
+    return [RuweCasus(naam, i, data) for i, data in enumerate(items, start=1)]
+
+
+def read_file(pad: Path) -> list[RuweCasus]:
+    soort = EXTENSIES.get(pad.suffix.lower())
+    if soort is None:
+        raise BestandFout(
+            f"{pad.name}: onbekend bestandstype '{pad.suffix}'; gebruik .yaml, .yml, .json of .jsonl"
+        )
+    try:
+        tekst = pad.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise BestandFout(f"{pad}: bestand niet gevonden") from exc
+    except UnicodeDecodeError as exc:
+        raise BestandFout(f"{pad.name}: geen UTF-8-tekst (sla het bestand op als UTF-8)") from exc
+    return parse_text(tekst, soort, pad.name)
+
+
+def expand_paths(paden: list[Path]) -> Iterator[Path]:
+    """Files as given, and the case files inside any folder given."""
+    for pad in paden:
+        if pad.is_dir():
+            yield from sorted(p for p in pad.rglob("*") if p.suffix.lower() in EXTENSIES)
+        else:
+            yield pad

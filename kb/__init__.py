@@ -1,0 +1,1 @@
+"""Casusbank Leerplicht: the knowledge base core (model, storage, vocabulary, CLI)."""

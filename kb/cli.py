@@ -1,0 +1,257 @@
+"""`kb`: the command line of Casusbank Leerplicht.
+
+Each command is a thin shell over the same service functions the web app
+uses (`kb.service.Casusbank`, `search.service`), so what works here works there.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kb.service import EXPORT_FORMATEN, Casusbank, GeweigerdeCasus
+from kb.store import FilterFout, Filters
+
+app = typer.Typer(
+    help=(
+        "Casusbank Leerplicht: geanonimiseerde casussen (precedenten) voor de pv-afweging "
+        "bij schoolverzuim. Gegevens staan in $KB_DATA_DIR (standaard ./data)."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _fout(melding: str, code: int = 1) -> typer.Exit:
+    typer.secho(melding, fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+class _Voortgang:
+    """Progress on stderr for long work; quiet for a handful of cases."""
+
+    def __init__(self, drempel: int = 20) -> None:
+        self.drempel = drempel
+        self.laatste: dict[str, float] = {}
+
+    def __call__(self, stap: str, gedaan: int, totaal: int) -> None:
+        if totaal < self.drempel:
+            return
+        nu = time.monotonic()
+        if gedaan < totaal and nu - self.laatste.get(stap, 0.0) < 1.0:
+            return
+        self.laatste[stap] = nu
+        typer.echo(f"  {stap}: {gedaan}/{totaal}", err=True)
+
+
+def _kb() -> Casusbank:
+    return Casusbank()
+
+
+@app.command()
+def init() -> None:
+    """Maak de kennisbank aan en laad de voorbeeldcasussen als hij nog leeg is."""
+    kb = _kb()
+    try:
+        rapport = kb.seed_if_empty(voortgang=_Voortgang())
+    except GeweigerdeCasus as exc:
+        raise _fout("De voorbeeldcasussen konden niet geladen worden:\n" + "\n".join(exc.fouten)) from exc
+    if rapport is None:
+        typer.echo(f"Kennisbank in {kb.settings.data_dir} bevat al {kb.count()} casussen.")
+    else:
+        typer.echo(f"Kennisbank aangemaakt in {kb.settings.data_dir} met {kb.count()} voorbeeldcasussen.")
+
+
+@app.command("import")
+def import_(
+    paden: Annotated[list[Path], typer.Argument(help="YAML-, JSON- of JSONL-bestanden of mappen")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Alleen controleren, niets opslaan")
+    ] = False,
+) -> None:
+    """Importeer casussen (upsert op ref). Eén foute casus: er wordt niets opgeslagen."""
+    kb = _kb()
+    rapport = kb.import_files(paden, dry_run=dry_run, voortgang=_Voortgang())
+    if not rapport.ok:
+        typer.secho(
+            f"Niets opgeslagen: {len(rapport.fouten)} fout(en) gevonden.", fg="red", err=True
+        )
+        for fout in rapport.fouten:
+            typer.echo(f"  {fout}", err=True)
+        raise typer.Exit(1)
+    if dry_run:
+        typer.echo(f"Controle geslaagd: {len(rapport.cases)} casussen in orde (niets opgeslagen).")
+        return
+    assert rapport.opgeslagen is not None
+    typer.echo(
+        f"{len(rapport.opgeslagen.nieuw)} nieuwe en {len(rapport.opgeslagen.bijgewerkt)} "
+        f"bijgewerkte casussen opgeslagen; de kennisbank bevat er nu {kb.count()}."
+    )
+
+
+@app.command()
+def export(
+    formaat: Annotated[
+        str, typer.Option("--format", "-f", help="yaml, json of jsonl")
+    ] = "yaml",
+    uitvoer: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Bestand; zonder: standaarduitvoer")
+    ] = None,
+    filter_: Annotated[
+        list[str] | None, typer.Option("--filter", help="veld=waarde, bijv. afweging.besluit=pv")
+    ] = None,
+) -> None:
+    """Exporteer casussen in het uitwisselformaat; `kb import` leest dit ongewijzigd terug."""
+    if formaat not in EXPORT_FORMATEN:
+        raise _fout(f"Onbekend formaat '{formaat}'; kies uit {', '.join(EXPORT_FORMATEN)}.")
+    try:
+        filters = Filters.parse(filter_ or [])
+    except FilterFout as exc:
+        raise _fout(str(exc)) from exc
+    tekst = _kb().export(formaat, filters)
+    if uitvoer is None:
+        sys.stdout.write(tekst)
+        return
+    tmp = uitvoer.with_name(uitvoer.name + ".tmp")
+    tmp.write_text(tekst, encoding="utf-8")
+    tmp.replace(uitvoer)
+    typer.echo(f"Export geschreven naar {uitvoer}.", err=True)
+
+
+@app.command("check-anonymity")
+def check_anonymity(
+    paden: Annotated[list[Path], typer.Argument(help="Casusbestanden of platte tekst (.txt)")],
+) -> None:
+    """Controleer bestanden op persoonsgegevens, zonder iets op te slaan."""
+    from ingest.anonymity import get_guard
+    from ingest.loader import BestandFout, expand_paths, read_file
+
+    guard = get_guard()
+    gevonden = 0
+    for pad in expand_paths(paden):
+        if pad.suffix.lower() == ".txt":
+            for b in guard.check_text(pad.read_text(encoding="utf-8")):
+                typer.echo(f"{pad.name}: {b.label} '{b.tekst}'")
+                gevonden += 1
+            continue
+        try:
+            ruwe = read_file(pad)
+        except BestandFout as exc:
+            raise _fout(str(exc)) from exc
+        for ruw in ruwe:
+            if not isinstance(ruw.data, dict):
+                continue
+            for veld in guard.check_case(ruw.data):
+                typer.echo(f"{ruw.plaats()}: {veld.veld}: {veld.melding()}")
+                gevonden += 1
+    if gevonden:
+        raise _fout(f"{gevonden} plaats(en) met mogelijke persoonsgegevens gevonden.")
+    typer.echo("Geen persoonsgegevens gevonden.")
+
+
+def _print_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _print_resultaten(result: dict) -> None:
+    from kb.vocabulary import label
+    from search.explain import plain
+
+    herkend = [f["code"] for f in result.get("factoren", [])]
+    if herkend:
+        typer.echo("Factoren in de vraag: " + ", ".join(label("factor", f) for f in herkend))
+    if not result["results"]:
+        typer.echo("Geen vergelijkbare casussen gevonden.")
+        return
+    for nr, r in enumerate(result["results"], start=1):
+        tegen = f" tegen {' en '.join(r['pv_tegen'])}" if r["pv_tegen"] else ""
+        typer.secho(
+            f"{nr:>2}. {r['ref']}  {r['titel']}", bold=True
+        )
+        typer.echo(
+            f"    besluit: {label('besluit', r['besluit'])}{tegen} · route {label('route', r['route'])}"
+            f" · {r['leeftijd']} jaar, {label('onderwijs', r['onderwijs'])} · score {r['score']:.4f}"
+        )
+        for kop, lijst in (("gedeeld", r["gedeelde_factoren"]),
+                           ("alleen in precedent", r["alleen_in_precedent"])):
+            if lijst:
+                typer.echo(f"    {kop}: " + ", ".join(
+                    f"{f['label']} ({f['richting_label']})" for f in lijst))
+        na = r["uitkomst"].get("verzuim_na")
+        if na:
+            typer.echo(f"    daarna: verzuim {label('verzuim_na', na)}")
+        if r["snippet"]:
+            typer.echo(f"    «{plain(r['snippet'])}»")
+    typer.echo("")
+    typer.secho(result["samenvatting"]["tekst"], fg=typer.colors.CYAN)
+
+
+def _zoek_of_fout(functie, *args, **kwargs):  # type: ignore[no-untyped-def]
+    from search.embedder import EmbedderFout
+    from search.service import ZoekFout
+
+    try:
+        return functie(*args, **kwargs)
+    except (ZoekFout, FilterFout, EmbedderFout) as exc:
+        raise _fout(str(exc)) from exc
+
+
+@app.command()
+def search(
+    tekst: Annotated[str, typer.Argument(help="De casus in eigen woorden; \"frase\" = verplicht")],
+    filter_: Annotated[
+        list[str] | None,
+        typer.Option("--filter", help="veld=waarde, bijv. leerling.leeftijd=12-16 of route=halt"),
+    ] = None,
+    factor: Annotated[list[str] | None, typer.Option("--factor", help="factorcode")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n")] = 10,
+    mode: Annotated[str, typer.Option("--mode", help="hybrid, dense of bm25")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json", help="Eén JSON-object")] = False,
+) -> None:
+    """Zoek vergelijkbare casussen bij een twijfelgeval."""
+    from search.service import Zoekvraag, zoek
+
+    filters = _zoek_of_fout(Filters.parse, filter_ or [])
+    vraag = Zoekvraag(tekst=tekst, filters=filters, factoren=factor or [], limit=limit, modus=mode)
+    result = _zoek_of_fout(zoek, _kb(), vraag)
+    if as_json:
+        _print_json(result)
+    else:
+        _print_resultaten(result)
+
+
+@app.command()
+def similar(
+    ref: str,
+    limit: Annotated[int, typer.Option("--limit", "-n")] = 5,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Casussen die lijken op een opgeslagen casus."""
+    from search.service import vergelijkbaar
+
+    result = _zoek_of_fout(vergelijkbaar, _kb(), ref, limit)
+    if as_json:
+        _print_json(result)
+    else:
+        _print_resultaten(result)
+
+
+@app.command()
+def reindex() -> None:
+    """Bouw de zoekindex opnieuw op uit de database."""
+    kb = _kb()
+    start = time.monotonic()
+    stats = kb.index.sync(voortgang=_Voortgang(), force=True)
+    typer.echo(
+        f"Zoekindex opnieuw opgebouwd: {stats['totaal']} casussen in "
+        f"{time.monotonic() - start:.1f} s ({kb.index.embedder.name})."
+    )
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

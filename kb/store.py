@@ -1,0 +1,307 @@
+"""Service functions over stored cases: save, read, filter, delete, export.
+
+The CLI, the web pages and the JSON API all call these; none of them touches
+the tables directly. Conversion between the exchange format (`kb.schema.Casus`)
+and the flat rows (`kb.models`) happens only here, in `_naar_rij` and
+`naar_casus`, so the two can never drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from kb.models import LIJSTVELDEN, CasusRij, CasusWaarde, CommentaarRij, _nu
+from kb.schema import Casus, naar_uitwisseling
+
+# Scalar filters: name as users write it -> column.
+SCALAIRE_FILTERS: dict[str, Any] = {
+    "ref": CasusRij.ref,
+    "schooljaar": CasusRij.schooljaar,
+    "regio": CasusRij.regio,
+    "bron": CasusRij.bron,
+    "leerling.geslacht": CasusRij.geslacht,
+    "leerling.onderwijs": CasusRij.onderwijs,
+    "leerling.gezinssituatie": CasusRij.gezinssituatie,
+    "verzuim.soort": CasusRij.verzuim_soort,
+    "route": CasusRij.route,
+    "afweging.besluit": CasusRij.besluit,
+    "uitkomst.verzuim_na": CasusRij.verzuim_na,
+    "uitkomst.onderwijs_na": CasusRij.onderwijs_na,
+}
+# Numeric filters accept a range "12-16", a bound "12-" / "-16" or one value.
+BEREIK_FILTERS: dict[str, Any] = {
+    "leerling.leeftijd": CasusRij.leeftijd,
+    "verzuim.uren": CasusRij.verzuim_uren,
+    "verzuim.duur_weken": CasusRij.verzuim_duur_weken,
+    "verzuim.eerdere_meldingen": CasusRij.verzuim_eerdere_meldingen,
+    "verzuim.keer_te_laat": CasusRij.verzuim_keer_te_laat,
+    "uitkomst.termijn_maanden": CasusRij.termijn_maanden,
+}
+# List filters: the case matches when the list holds the value.
+LIJST_FILTERS: dict[str, str] = {".".join(pad): veld for veld, pad in LIJSTVELDEN.items()}
+ALLE_FILTERS: tuple[str, ...] = (*SCALAIRE_FILTERS, *BEREIK_FILTERS, *LIJST_FILTERS)
+
+
+class FilterFout(ValueError):
+    """A filter the user gave cannot be applied; the message says why, in Dutch."""
+
+
+@dataclass
+class Filters:
+    """Structured filters: field name -> accepted values (any of them matches)."""
+
+    waarden: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def parse(cls, paren: Iterable[str]) -> Filters:
+        """Read `veld=waarde` pairs as the CLI and the query string give them."""
+        result = cls()
+        for paar in paren:
+            veld, sep, waarde = paar.partition("=")
+            veld, waarde = veld.strip(), waarde.strip()
+            if not sep or not veld or not waarde:
+                raise FilterFout(f"filter '{paar}' heeft de vorm veld=waarde nodig")
+            result.add(veld, waarde)
+        return result
+
+    def add(self, veld: str, waarde: str) -> None:
+        veld = _volledige_veldnaam(veld)
+        self.waarden.setdefault(veld, []).append(waarde)
+
+    def __bool__(self) -> bool:
+        return bool(self.waarden)
+
+
+def _volledige_veldnaam(veld: str) -> str:
+    if veld in ALLE_FILTERS:
+        return veld
+    korte = [f for f in ALLE_FILTERS if f.rsplit(".", 1)[-1] == veld]
+    if len(korte) == 1:
+        return korte[0]
+    raise FilterFout(
+        f"onbekend filterveld '{veld}'; mogelijk zijn: {', '.join(ALLE_FILTERS)}"
+    )
+
+
+def _bereik(veld: str, waarde: str) -> tuple[int | None, int | None]:
+    laag, sep, hoog = waarde.partition("-")
+    try:
+        if not sep:
+            return int(laag), int(laag)
+        return (int(laag) if laag.strip() else None, int(hoog) if hoog.strip() else None)
+    except ValueError as exc:
+        raise FilterFout(
+            f"filter {veld}={waarde}: gebruik een getal of een bereik zoals 12-16"
+        ) from exc
+
+
+def apply_filters(stmt: Any, filters: Filters | None) -> Any:
+    """Narrow a select over CasusRij to the cases matching every filter."""
+    if not filters:
+        return stmt
+    for veld, waarden in filters.waarden.items():
+        if veld in SCALAIRE_FILTERS:
+            stmt = stmt.where(col(SCALAIRE_FILTERS[veld]).in_(waarden))
+        elif veld in BEREIK_FILTERS:
+            kolom = BEREIK_FILTERS[veld]
+            for waarde in waarden:
+                laag, hoog = _bereik(veld, waarde)
+                if laag is not None:
+                    stmt = stmt.where(kolom >= laag)
+                if hoog is not None:
+                    stmt = stmt.where(kolom <= hoog)
+        else:
+            sub = select(CasusWaarde.casus_id).where(
+                CasusWaarde.veld == LIJST_FILTERS[veld], col(CasusWaarde.waarde).in_(waarden)
+            )
+            stmt = stmt.where(col(CasusRij.id).in_(sub))
+    return stmt
+
+
+def _get(data: dict[str, Any], pad: Sequence[str]) -> Any:
+    for deel in pad:
+        if data is None:
+            return None
+        data = data.get(deel)
+    return data
+
+
+def _vul_rij(rij: CasusRij, casus: Casus) -> None:
+    data = naar_uitwisseling(casus)
+    uitkomst = data.get("uitkomst")
+    rij.ref = casus.ref
+    rij.titel = casus.titel
+    rij.schooljaar = casus.schooljaar
+    rij.regio = casus.regio
+    rij.bron = casus.bron
+    rij.beschrijving = casus.beschrijving
+    rij.leeftijd = casus.leerling.leeftijd
+    rij.geslacht = casus.leerling.geslacht
+    rij.onderwijs = casus.leerling.onderwijs
+    rij.gezinssituatie = casus.leerling.gezinssituatie
+    rij.verzuim_soort = casus.verzuim.soort
+    rij.verzuim_uren = casus.verzuim.uren
+    rij.verzuim_keer_te_laat = casus.verzuim.keer_te_laat
+    rij.verzuim_duur_weken = casus.verzuim.duur_weken
+    rij.verzuim_eerdere_meldingen = casus.verzuim.eerdere_meldingen
+    rij.route = casus.route
+    rij.besluit = casus.afweging.besluit
+    rij.toelichting = casus.afweging.toelichting
+    rij.heeft_uitkomst = uitkomst is not None
+    rij.verzuim_na = _get(data, ("uitkomst", "verzuim_na"))
+    rij.onderwijs_na = _get(data, ("uitkomst", "onderwijs_na"))
+    rij.termijn_maanden = _get(data, ("uitkomst", "termijn_maanden"))
+    rij.uitkomst_toelichting = _get(data, ("uitkomst", "toelichting"))
+    rij.lessen = casus.lessen
+    rij.waarden = [
+        CasusWaarde(veld=veld, waarde=waarde)
+        for veld, pad in LIJSTVELDEN.items()
+        for waarde in (_get(data, pad) or [])
+    ]
+    rij.commentaren = [CommentaarRij(**c) for c in data.get("commentaar", [])]
+
+
+def naar_casus(rij: CasusRij) -> Casus:
+    """The stored case back in the exchange format."""
+    lijsten: dict[str, list[str]] = {}
+    for waarde in rij.waarden:
+        lijsten.setdefault(waarde.veld, []).append(waarde.waarde)
+    verzuim = {
+        "soort": rij.verzuim_soort,
+        "meldingen": lijsten.get("meldingen"),
+        "uren": rij.verzuim_uren,
+        "keer_te_laat": rij.verzuim_keer_te_laat,
+        "duur_weken": rij.verzuim_duur_weken,
+        "eerdere_meldingen": rij.verzuim_eerdere_meldingen,
+    }
+    uitkomst = None
+    if rij.heeft_uitkomst:
+        uitkomst = {
+            "maatregelen": lijsten.get("maatregelen"),
+            "verzuim_na": rij.verzuim_na,
+            "onderwijs_na": rij.onderwijs_na,
+            "termijn_maanden": rij.termijn_maanden,
+            "toelichting": rij.uitkomst_toelichting,
+        }
+    commentaar = [
+        {"partij": c.partij, "oordeel": c.oordeel, "tekst": c.tekst, "moment": c.moment}
+        for c in rij.commentaren
+    ]
+    return Casus.model_validate(
+        {
+            "ref": rij.ref,
+            "titel": rij.titel,
+            "schooljaar": rij.schooljaar,
+            "regio": rij.regio,
+            "bron": rij.bron,
+            "beschrijving": rij.beschrijving,
+            "leerling": {
+                "leeftijd": rij.leeftijd,
+                "geslacht": rij.geslacht,
+                "onderwijs": rij.onderwijs,
+                "gezinssituatie": rij.gezinssituatie,
+            },
+            "verzuim": verzuim,
+            "problematiek": lijsten.get("problematiek"),
+            "route": rij.route,
+            "interventies": lijsten.get("interventies"),
+            "afweging": {
+                "besluit": rij.besluit,
+                "pv_tegen": lijsten.get("pv_tegen"),
+                "factoren": lijsten.get("factoren"),
+                "toelichting": rij.toelichting,
+            },
+            "commentaar": commentaar or None,
+            "uitkomst": uitkomst,
+            "lessen": rij.lessen,
+            "themas": lijsten.get("themas"),
+        }
+    )
+
+
+@dataclass
+class Opgeslagen:
+    """What `save_cases` did, for progress messages and the search index."""
+
+    nieuw: list[int] = field(default_factory=list)
+    bijgewerkt: list[int] = field(default_factory=list)
+
+    @property
+    def ids(self) -> list[int]:
+        return [*self.nieuw, *self.bijgewerkt]
+
+
+def save_cases(session: Session, cases: Sequence[Casus]) -> Opgeslagen:
+    """Upsert on `ref`, inside the caller's transaction (all or nothing)."""
+    result = Opgeslagen()
+    refs = [c.ref for c in cases]
+    bestaand = {
+        r.ref: r for r in session.exec(select(CasusRij).where(col(CasusRij.ref).in_(refs)))
+    }
+    for casus in cases:
+        rij = bestaand.get(casus.ref)
+        is_nieuw = rij is None
+        if rij is None:
+            rij = CasusRij(aangemaakt=_nu())
+        _vul_rij(rij, casus)
+        rij.gewijzigd = _nu()
+        session.add(rij)
+        session.flush()
+        assert rij.id is not None
+        (result.nieuw if is_nieuw else result.bijgewerkt).append(rij.id)
+    return result
+
+
+def get_row(session: Session, ref: str) -> CasusRij | None:
+    return session.exec(select(CasusRij).where(CasusRij.ref == ref)).first()
+
+
+def get_case(session: Session, ref: str) -> Casus | None:
+    rij = get_row(session, ref)
+    return naar_casus(rij) if rij else None
+
+
+def delete_case(session: Session, ref: str) -> int | None:
+    """Delete a case; returns its id (for the search index) or None if unknown."""
+    rij = get_row(session, ref)
+    if rij is None:
+        return None
+    casus_id = rij.id
+    session.delete(rij)
+    session.flush()
+    return casus_id
+
+
+def list_rows(
+    session: Session,
+    filters: Filters | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[CasusRij]:
+    stmt = apply_filters(select(CasusRij), filters).order_by(CasusRij.ref).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.exec(stmt))
+
+
+def count_cases(session: Session, filters: Filters | None = None) -> int:
+    stmt = apply_filters(select(func.count()).select_from(CasusRij), filters)
+    return int(session.exec(stmt).one())
+
+
+def list_cases(session: Session, filters: Filters | None = None) -> list[Casus]:
+    return [naar_casus(r) for r in list_rows(session, filters)]
+
+
+def rows_by_id(session: Session, ids: Iterable[int]) -> dict[int, CasusRij]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    rows = session.exec(select(CasusRij).where(col(CasusRij.id).in_(ids)))
+    return {r.id: r for r in rows if r.id is not None}

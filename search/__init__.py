@@ -1,0 +1,1 @@
+"""Finding precedents: embedding, indexes, hybrid ranking and explanations."""

@@ -1,0 +1,144 @@
+"""Why a precedent matches: shared and differing factors, and a marked snippet.
+
+In the CATO tradition a precedent is compared on factors that push towards or
+away from a decision. The explanation lists the factors the new case shares
+with the precedent and those only the precedent has, each with its direction
+from the vocabulary, so an officer sees at a glance which way the facts pushed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from kb.vocabulary import FACTOR_BY_CODE, FACTOREN, RICHTING_LABELS
+from search.lexical import tokens
+
+_ZIN = re.compile(r"(?<=[.!?])\s+")
+_WOORD = re.compile(r"\w+(?:-\w+)*")
+_ONTKENNING = re.compile(r"\b(?:geen|niet|nooit|zonder)\s+(?:\w+\s+){0,2}$")
+
+
+def herken_factoren(query: str) -> list[str]:
+    """Factors an officer's sentence names, from the signal phrases in the vocabulary.
+
+    A phrase right after a negation ("geen angst") does not count.
+    """
+    tekst = " " + " ".join(query.lower().split()) + " "
+    gevonden = []
+    for factor in FACTOREN:
+        for signaal in factor.signalen:
+            start = tekst.find(signaal)
+            while start >= 0:
+                if not _ONTKENNING.search(tekst[:start]):
+                    gevonden.append(factor.code)
+                    break
+                start = tekst.find(signaal, start + 1)
+            if gevonden and gevonden[-1] == factor.code:
+                break
+    return gevonden
+
+
+def factor_info(code: str) -> dict[str, str]:
+    f = FACTOR_BY_CODE[code]
+    return {
+        "code": code,
+        "label": f.label,
+        "richting": f.richting.value,
+        "richting_label": RICHTING_LABELS[f.richting.value],
+        "groep": f.groep,
+    }
+
+
+def vergelijk_factoren(
+    vraag: Iterable[str], precedent: Iterable[str]
+) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(gedeeld, alleen in precedent), each in vocabulary order."""
+    vraag_set, prec_set = set(vraag), set(precedent)
+    volgorde = [f.code for f in FACTOREN]
+    gedeeld = [factor_info(c) for c in volgorde if c in vraag_set and c in prec_set]
+    alleen = [factor_info(c) for c in volgorde if c in prec_set and c not in vraag_set]
+    return gedeeld, alleen
+
+
+def snippet(query: str, teksten: Sequence[str], max_tekens: int = 280) -> str:
+    """The passage that best matches the query, HTML-escaped, matched words in <mark>."""
+    q_stems = set(tokens(query))
+    zinnen = [z.strip() for t in teksten for z in _ZIN.split(t) if z.strip()]
+    if not zinnen:
+        return ""
+
+    def raak(zin: str) -> int:
+        return len(q_stems & set(tokens(zin)))
+
+    beste = max(range(len(zinnen)), key=lambda i: (raak(zinnen[i]), -i))
+    gekozen = zinnen[beste]
+    if len(gekozen) < max_tekens // 2 and beste + 1 < len(zinnen):
+        gekozen = f"{gekozen} {zinnen[beste + 1]}"
+    if len(gekozen) > max_tekens:
+        gekozen = gekozen[:max_tekens].rsplit(" ", 1)[0] + " …"
+    return _markeer(gekozen, q_stems)
+
+
+def _markeer(tekst: str, q_stems: set[str]) -> str:
+    delen: list[str] = []
+    positie = 0
+    for m in _WOORD.finditer(tekst):
+        delen.append(html.escape(tekst[positie : m.start()]))
+        woord = m.group(0)
+        stems = set(tokens(woord))
+        if stems and stems & q_stems:
+            delen.append(f"<mark>{html.escape(woord)}</mark>")
+        else:
+            delen.append(html.escape(woord))
+        positie = m.end()
+    delen.append(html.escape(tekst[positie:]))
+    return "".join(delen)
+
+
+def plain(snippet_html: str, open_: str = "[", sluit: str = "]") -> str:
+    """A snippet for a terminal: marks as brackets, entities decoded."""
+    return html.unescape(snippet_html.replace("<mark>", open_).replace("</mark>", sluit))
+
+
+def samenvatting(resultaten: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Decisions among the similar cases and what followed each decision."""
+    from kb.vocabulary import LABELS
+
+    n = len(resultaten)
+    per_besluit: dict[str, dict[str, Any]] = {}
+    for r in resultaten:
+        b = per_besluit.setdefault(
+            r["besluit"], {"aantal": 0, "verzuim_na": {}, "refs": [], "commentaar_oneens": 0}
+        )
+        b["aantal"] += 1
+        b["refs"].append(r["ref"])
+        na = (r.get("uitkomst") or {}).get("verzuim_na") or "onbekend"
+        b["verzuim_na"][na] = b["verzuim_na"].get(na, 0) + 1
+        b["commentaar_oneens"] += sum(1 for c in r.get("commentaar", []) if c["oordeel"] == "oneens")
+    zinnen = []
+    for besluit in ("pv", "halt", "geen_pv", "aangehouden"):
+        b = per_besluit.get(besluit)
+        if not b:
+            continue
+        label = LABELS["besluit"][besluit].lower()
+        zin = f"in {b['aantal']} van de {n} vergelijkbare casussen {_lidwoord(label)}"
+        bekend = b["aantal"] - b["verzuim_na"].get("onbekend", 0)
+        if bekend:
+            gestopt = b["verzuim_na"].get("gestopt", 0)
+            minder = b["verzuim_na"].get("verminderd", 0)
+            zin += (
+                f"; daarna stopte het verzuim in {gestopt} van de {b['aantal']}"
+                + (f" en verminderde het in {minder}" if minder else "")
+            )
+        zinnen.append(zin)
+    tekst = ("In de top " + str(n) + ": " + "; ".join(zinnen) + ".") if zinnen else ""
+    return {"aantal": n, "per_besluit": per_besluit, "tekst": tekst}
+
+
+def _lidwoord(label: str) -> str:
+    return {"pv": "een pv", "halt": "Halt", "geen pv": "geen pv", "aangehouden": "besluit aangehouden"}[
+        label
+    ]

@@ -1,0 +1,187 @@
+"""The search service: one function the CLI, the web pages and the JSON API call.
+
+`zoek` takes an officer's description, optional structured filters and
+factors, and returns ranked precedents with their explanation and a summary
+of what was decided and what followed. Modes: `bm25`, `dense`, and `hybrid`
+(reciprocal rank fusion of both, plus factor overlap when factors are known).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, col, select
+
+from kb.models import CasusRij
+from kb.service import Casusbank
+from kb.store import Filters, apply_filters, naar_casus
+from kb.vocabulary import FACTOR_BY_CODE
+from search.explain import herken_factoren, samenvatting, snippet, vergelijk_factoren
+from search.fusion import ranking, rrf
+from search.lexical import contains_phrases, phrases
+from search.text import lexical_text
+
+MODI = ("hybrid", "dense", "bm25")
+KANDIDATEN = 100
+
+
+class ZoekFout(ValueError):
+    """The search request cannot be carried out; the message says why, in Dutch."""
+
+
+@dataclass
+class Zoekvraag:
+    tekst: str
+    filters: Filters = field(default_factory=Filters)
+    factoren: list[str] = field(default_factory=list)
+    limit: int = 10
+    modus: str = "hybrid"
+    uitsluiten: list[str] = field(default_factory=list)
+
+    def controleer(self) -> None:
+        if self.modus not in MODI:
+            raise ZoekFout(f"onbekende modus '{self.modus}'; kies uit {', '.join(MODI)}")
+        if not 1 <= self.limit <= 100:
+            raise ZoekFout("limit moet tussen 1 en 100 liggen")
+        onbekend = [f for f in self.factoren if f not in FACTOR_BY_CODE]
+        if onbekend:
+            raise ZoekFout(f"onbekende factor: {', '.join(onbekend)}")
+        if not self.tekst.strip() and not self.factoren and not self.filters:
+            raise ZoekFout("beschrijf de casus, of kies factoren of filters")
+
+
+def _toegestane_ids(session: Session, filters: Filters) -> set[int] | None:
+    if not filters:
+        return None
+    stmt = apply_filters(select(CasusRij.id), filters)
+    return {int(i) for i in session.exec(stmt)}
+
+
+def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
+    vraag.controleer()
+    index = kb.index
+    index.ensure_current()
+    herkend = herken_factoren(vraag.tekst)
+    query_factoren = list(dict.fromkeys([*vraag.factoren, *herkend]))
+    frases = phrases(vraag.tekst)
+    vrije_tekst = vraag.tekst.replace('"', " ").strip()
+
+    with Session(kb.engine) as s:
+        toegestaan = _toegestane_ids(s, vraag.filters)
+        if vraag.uitsluiten:
+            uit = {
+                int(i)
+                for i in s.exec(select(CasusRij.id).where(col(CasusRij.ref).in_(vraag.uitsluiten)))
+            }
+            if toegestaan is None:
+                toegestaan = {int(i) for i in s.exec(select(CasusRij.id))}
+            toegestaan -= uit
+        lijsten: list[list[int]] = []
+        if vrije_tekst and vraag.modus in ("dense", "hybrid"):
+            dense = index.dense_scores(vrije_tekst, toegestaan, k=KANDIDATEN * 4)
+            lijsten.append(ranking(dense)[:KANDIDATEN])
+        if vrije_tekst and vraag.modus in ("bm25", "hybrid"):
+            lex = index.lexical().scores(vrije_tekst)
+            if toegestaan is not None:
+                lex = {i: v for i, v in lex.items() if i in toegestaan}
+            lijsten.append(ranking(lex)[:KANDIDATEN])
+        if query_factoren and (vraag.modus == "hybrid" or not vrije_tekst):
+            lijsten.append(_factor_ranking(s, query_factoren, toegestaan))
+        if not vrije_tekst and not query_factoren:
+            # Filters only: list the matching cases in a stable order.
+            lijsten.append(sorted(toegestaan or []))
+        scores = rrf(lijsten) if len(lijsten) > 1 else _enkel(lijsten)
+        volgorde = ranking(scores)
+
+        resultaten: list[dict[str, Any]] = []
+        for start in range(0, len(volgorde), 50):
+            if len(resultaten) >= vraag.limit:
+                break
+            ids = volgorde[start : start + 50]
+            rows = {
+                r.id: r
+                for r in s.exec(
+                    select(CasusRij)
+                    .where(col(CasusRij.id).in_(ids))
+                    .options(selectinload(CasusRij.waarden), selectinload(CasusRij.commentaren))
+                )
+            }
+            for cid in ids:
+                rij = rows.get(cid)
+                if rij is None or (frases and not contains_phrases(lexical_text(rij), frases)):
+                    continue
+                resultaten.append(_resultaat(rij, scores[cid], vrije_tekst, query_factoren))
+                if len(resultaten) >= vraag.limit:
+                    break
+    return {
+        "query": vraag.tekst,
+        "mode": vraag.modus,
+        "filters": vraag.filters.waarden,
+        "factoren": [
+            {"code": f, "herkend_in_tekst": f in herkend and f not in vraag.factoren}
+            for f in query_factoren
+        ],
+        "results": resultaten,
+        "samenvatting": samenvatting(resultaten),
+    }
+
+
+def _enkel(lijsten: list[list[int]]) -> dict[int, float]:
+    if not lijsten:
+        return {}
+    n = len(lijsten[0])
+    return {cid: float(n - i) / max(n, 1) for i, cid in enumerate(lijsten[0])}
+
+
+def _factor_ranking(s: Session, factoren: list[str], toegestaan: set[int] | None) -> list[int]:
+    """Cases ranked by how many of the query's factors they share (at least one)."""
+    from kb.models import CasusWaarde
+
+    stmt = select(CasusWaarde.casus_id, CasusWaarde.waarde).where(
+        CasusWaarde.veld == "factoren", col(CasusWaarde.waarde).in_(factoren)
+    )
+    telling: dict[int, float] = {}
+    for cid, _ in s.exec(stmt):
+        if toegestaan is None or cid in toegestaan:
+            telling[cid] = telling.get(cid, 0) + 1
+    return ranking(telling)
+
+
+def _resultaat(rij: CasusRij, score: float, tekst: str, query_factoren: list[str]) -> dict[str, Any]:
+    casus = naar_casus(rij)
+    gedeeld, alleen = vergelijk_factoren(query_factoren, casus.afweging.factoren or [])
+    uitkomst = casus.uitkomst.model_dump(mode="json", exclude_none=True) if casus.uitkomst else {}
+    return {
+        "ref": casus.ref,
+        "titel": casus.titel,
+        "score": round(score, 5),
+        "besluit": casus.afweging.besluit,
+        "pv_tegen": casus.afweging.pv_tegen or [],
+        "route": casus.route,
+        "leeftijd": casus.leerling.leeftijd,
+        "onderwijs": casus.leerling.onderwijs,
+        "schooljaar": casus.schooljaar,
+        "gedeelde_factoren": gedeeld,
+        "alleen_in_precedent": alleen,
+        "snippet": snippet(tekst, [casus.beschrijving, casus.afweging.toelichting]) if tekst else "",
+        "uitkomst": uitkomst,
+        "commentaar": [c.model_dump(mode="json", exclude_none=True) for c in casus.commentaar or []],
+    }
+
+
+def vergelijkbaar(kb: Casusbank, ref: str, limit: int = 5) -> dict[str, Any]:
+    """Precedents similar to a stored case: its description and factors as the query."""
+    casus = kb.get(ref)
+    if casus is None:
+        raise ZoekFout(f"casus '{ref}' bestaat niet")
+    vraag = Zoekvraag(
+        tekst=f"{casus.titel}. {casus.beschrijving}".replace('"', ""),
+        factoren=list(casus.afweging.factoren or []),
+        limit=limit,
+        uitsluiten=[ref],
+    )
+    result = zoek(kb, vraag)
+    result["query"] = ref
+    return result
