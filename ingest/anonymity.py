@@ -85,9 +85,7 @@ _PATRONEN: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("url", re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)),
     (
         "telefoon",
-        re.compile(
-            r"(?<![\w+])(?:\+31|0031|0)[\s\-]?(?:\(0\)[\s\-]?)?\d(?:[\s\-]?\d){8}(?!\d)"
-        ),
+        re.compile(r"(?<![\w+])(?:\+31|0031|0)[\s\-]?(?:\(0\)[\s\-]?)?\d(?:[\s\-]?\d){8}(?!\d)"),
     ),
     ("postcode", re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b|\b[1-9]\d{3}[a-z]{2}\b")),
     (
@@ -219,7 +217,7 @@ class AnonymityGuard:
             return True
         return all(
             w.lower() in self._toegestaan
-            or (w.lower() in self._gewone_woorden and not [w] in self._voornamen)
+            or (w.lower() in self._gewone_woorden and [w] not in self._voornamen)
             or w.lower() in self._stopwoorden
             for w in woorden
         )
@@ -253,14 +251,20 @@ class AnonymityGuard:
                 if soort == "cijferreeks":
                     cijfers = re.sub(r"\D", "", gevonden)
                     soort_hier = "bsn" if elfproef(cijfers) else "nummer"
-                    result.append(Bevinding(soort_hier, gevonden, m.start(), m.start() + len(gevonden)))
+                    result.append(
+                        Bevinding(soort_hier, gevonden, m.start(), m.start() + len(gevonden))
+                    )
                     continue
-                if soort == "initialen" and self._is_gewoon_woord(
-                    gevonden.split()[-1], "x"
-                ) and not re.search(r"\b(?:van|de|der|den|te|ter)\s", gevonden):
+                if (
+                    soort == "initialen"
+                    and self._is_gewoon_woord(gevonden.split()[-1], "x")
+                    and not re.search(r"\b(?:van|de|der|den|te|ter)\s", gevonden)
+                ):
                     continue
-                if soort == "school" and self._is_gewoon_woord(gevonden.split()[-1], "x") and (
-                    not re.search(_SCHOOLWOORD, gevonden)
+                if (
+                    soort == "school"
+                    and self._is_gewoon_woord(gevonden.split()[-1], "x")
+                    and (not re.search(_SCHOOLWOORD, gevonden))
                 ):
                     continue
                 result.append(Bevinding(soort, gevonden, m.start(), m.start() + len(gevonden)))

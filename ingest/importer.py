@@ -49,7 +49,9 @@ def check_raw(
     for nr, ruw in enumerate(ruwe, start=1):
         casus, velden = valideer(ruw.data)
         for veld, melding in velden:
-            fouten.append(f"{ruw.plaats()}: {veld}: {melding}" if veld else f"{ruw.plaats()}: {melding}")
+            fouten.append(
+                f"{ruw.plaats()}: {veld}: {melding}" if veld else f"{ruw.plaats()}: {melding}"
+            )
         if isinstance(ruw.data, dict):
             for gevonden in guard.check_case(ruw.data):
                 fouten.append(f"{ruw.plaats()}: {gevonden.veld}: {gevonden.melding()}")

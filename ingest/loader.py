@@ -87,7 +87,7 @@ def parse_text(tekst: str, soort: str, naam: str) -> list[RuweCasus]:
             items = _als_lijst(json.loads(tekst))
         else:
             items = []
-            for doc in yaml.load_all(tekst, Loader=_UniqueKeyLoader):  # noqa: S506
+            for doc in yaml.load_all(tekst, Loader=_UniqueKeyLoader):
                 items.extend(_als_lijst(doc))
     except json.JSONDecodeError as exc:
         raise BestandFout(
@@ -105,7 +105,8 @@ def read_file(pad: Path) -> list[RuweCasus]:
     soort = EXTENSIES.get(pad.suffix.lower())
     if soort is None:
         raise BestandFout(
-            f"{pad.name}: onbekend bestandstype '{pad.suffix}'; gebruik .yaml, .yml, .json of .jsonl"
+            f"{pad.name}: onbekend bestandstype '{pad.suffix}'; "
+            "gebruik .yaml, .yml, .json of .jsonl"
         )
     try:
         tekst = pad.read_text(encoding="utf-8")

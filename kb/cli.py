@@ -60,11 +60,14 @@ def init() -> None:
     try:
         rapport = kb.seed_if_empty(voortgang=_Voortgang())
     except GeweigerdeCasus as exc:
-        raise _fout("De voorbeeldcasussen konden niet geladen worden:\n" + "\n".join(exc.fouten)) from exc
+        fouten = "\n".join(exc.fouten)
+        raise _fout(f"De voorbeeldcasussen konden niet geladen worden:\n{fouten}") from exc
     if rapport is None:
         typer.echo(f"Kennisbank in {kb.settings.data_dir} bevat al {kb.count()} casussen.")
     else:
-        typer.echo(f"Kennisbank aangemaakt in {kb.settings.data_dir} met {kb.count()} voorbeeldcasussen.")
+        typer.echo(
+            f"Kennisbank aangemaakt in {kb.settings.data_dir} met {kb.count()} voorbeeldcasussen."
+        )
 
 
 @app.command("import")
@@ -174,8 +177,10 @@ def _print_resultaten(result: dict) -> None:
             f"{nr:>2}. {r['ref']}  {r['titel']}", bold=True
         )
         typer.echo(
-            f"    besluit: {label('besluit', r['besluit'])}{tegen} · route {label('route', r['route'])}"
-            f" · {r['leeftijd']} jaar, {label('onderwijs', r['onderwijs'])} · score {r['score']:.4f}"
+            f"    besluit: {label('besluit', r['besluit'])}{tegen}"
+            f" · route {label('route', r['route'])}"
+            f" · {r['leeftijd']} jaar, {label('onderwijs', r['onderwijs'])}"
+            f" · score {r['score']:.4f}"
         )
         for kop, lijst in (("gedeeld", r["gedeelde_factoren"]),
                            ("alleen in precedent", r["alleen_in_precedent"])):

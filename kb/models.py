@@ -73,8 +73,9 @@ class CasusWaarde(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     casus_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("casus.id", ondelete="CASCADE"), nullable=False,
-                         index=True)
+        sa_column=Column(
+            Integer, ForeignKey("casus.id", ondelete="CASCADE"), nullable=False, index=True
+        )
     )
     veld: str = Field(max_length=20, index=True)
     waarde: str = Field(max_length=64, index=True)
@@ -87,8 +88,9 @@ class CommentaarRij(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     casus_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("casus.id", ondelete="CASCADE"), nullable=False,
-                         index=True)
+        sa_column=Column(
+            Integer, ForeignKey("casus.id", ondelete="CASCADE"), nullable=False, index=True
+        )
     )
     partij: str = Field(max_length=20, index=True)
     oordeel: str = Field(max_length=20)

@@ -208,9 +208,7 @@ def _melding(err: dict[str, Any]) -> str:
     if soort == "string_too_long":
         return f"te lang: hoogstens {ctx['max_length']} tekens, nu {len(invoer)}"
     if soort == "string_pattern_mismatch":
-        return (
-            f"'{invoer}' is geen geldige ref: 3-64 tekens, alleen letters, cijfers, - _ en ."
-        )
+        return f"'{invoer}' is geen geldige ref: 3-64 tekens, alleen letters, cijfers, - _ en ."
     if soort in ("greater_than_equal", "less_than_equal"):
         grens = ctx.get("ge", ctx.get("le"))
         richting = "minimaal" if soort == "greater_than_equal" else "hoogstens"

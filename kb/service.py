@@ -83,7 +83,9 @@ class Casusbank:
             raise GeweigerdeCasus([f"ref: '{data.get('ref')}' wijkt af van de casus '{ref}'"])
         cases, fouten = check_raw([RuweCasus("invoer", 1, data)])
         if fouten:
-            raise GeweigerdeCasus([f.removeprefix("invoer: casus 1") .lstrip(" ():") for f in fouten])
+            raise GeweigerdeCasus(
+                [f.removeprefix("invoer: casus 1").lstrip(" ():") for f in fouten]
+            )
         with self.session() as s:
             save_cases(s, cases)
         self.index.sync()
@@ -129,7 +131,5 @@ def serialise(items: list[dict[str, Any]], formaat: str) -> str:
     if formaat == "jsonl":
         return "".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items)
     if formaat == "yaml":
-        return yaml.dump(
-            items, Dumper=_BlokDumper, allow_unicode=True, sort_keys=False, width=100
-        )
+        return yaml.dump(items, Dumper=_BlokDumper, allow_unicode=True, sort_keys=False, width=100)
     raise ValueError(f"onbekend formaat '{formaat}'; kies uit {', '.join(EXPORT_FORMATEN)}")

@@ -22,6 +22,19 @@ class Settings:
     seeds_dir: Path
 
     @classmethod
+    def for_dir(cls, data_dir: Path, **overrides: str | Path) -> Settings:
+        """Settings for a given data directory (tests, benchmarks), other values from env."""
+        base = cls.from_env()
+        values = {
+            "data_dir": Path(data_dir),
+            "database_url": f"sqlite:///{Path(data_dir) / 'kb.sqlite3'}",
+            "embedder": base.embedder,
+            "seeds_dir": base.seeds_dir,
+        }
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    @classmethod
     def from_env(cls) -> Settings:
         data_dir = Path(os.environ.get("KB_DATA_DIR", "data")).expanduser().resolve()
         url = os.environ.get("KB_DATABASE_URL") or f"sqlite:///{data_dir / 'kb.sqlite3'}"

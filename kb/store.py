@@ -83,9 +83,7 @@ def _volledige_veldnaam(veld: str) -> str:
     korte = [f for f in ALLE_FILTERS if f.rsplit(".", 1)[-1] == veld]
     if len(korte) == 1:
         return korte[0]
-    raise FilterFout(
-        f"onbekend filterveld '{veld}'; mogelijk zijn: {', '.join(ALLE_FILTERS)}"
-    )
+    raise FilterFout(f"onbekend filterveld '{veld}'; mogelijk zijn: {', '.join(ALLE_FILTERS)}")
 
 
 def _bereik(veld: str, waarde: str) -> tuple[int | None, int | None]:
@@ -240,9 +238,7 @@ def save_cases(session: Session, cases: Sequence[Casus]) -> Opgeslagen:
     """Upsert on `ref`, inside the caller's transaction (all or nothing)."""
     result = Opgeslagen()
     refs = [c.ref for c in cases]
-    bestaand = {
-        r.ref: r for r in session.exec(select(CasusRij).where(col(CasusRij.ref).in_(refs)))
-    }
+    bestaand = {r.ref: r for r in session.exec(select(CasusRij).where(col(CasusRij.ref).in_(refs)))}
     for casus in cases:
         rij = bestaand.get(casus.ref)
         is_nieuw = rij is None

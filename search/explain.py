@@ -117,7 +117,9 @@ def samenvatting(resultaten: Sequence[dict[str, Any]]) -> dict[str, Any]:
         b["refs"].append(r["ref"])
         na = (r.get("uitkomst") or {}).get("verzuim_na") or "onbekend"
         b["verzuim_na"][na] = b["verzuim_na"].get(na, 0) + 1
-        b["commentaar_oneens"] += sum(1 for c in r.get("commentaar", []) if c["oordeel"] == "oneens")
+        b["commentaar_oneens"] += sum(
+            1 for c in r.get("commentaar", []) if c["oordeel"] == "oneens"
+        )
     zinnen = []
     for besluit in ("pv", "halt", "geen_pv", "aangehouden"):
         b = per_besluit.get(besluit)
@@ -129,9 +131,8 @@ def samenvatting(resultaten: Sequence[dict[str, Any]]) -> dict[str, Any]:
         if bekend:
             gestopt = b["verzuim_na"].get("gestopt", 0)
             minder = b["verzuim_na"].get("verminderd", 0)
-            zin += (
-                f"; daarna stopte het verzuim in {gestopt} van de {b['aantal']}"
-                + (f" en verminderde het in {minder}" if minder else "")
+            zin += f"; daarna stopte het verzuim in {gestopt} van de {b['aantal']}" + (
+                f" en verminderde het in {minder}" if minder else ""
             )
         zinnen.append(zin)
     tekst = ("In de top " + str(n) + ": " + "; ".join(zinnen) + ".") if zinnen else ""
@@ -139,6 +140,9 @@ def samenvatting(resultaten: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _lidwoord(label: str) -> str:
-    return {"pv": "een pv", "halt": "Halt", "geen pv": "geen pv", "aangehouden": "besluit aangehouden"}[
-        label
-    ]
+    return {
+        "pv": "een pv",
+        "halt": "Halt",
+        "geen pv": "geen pv",
+        "aangehouden": "besluit aangehouden",
+    }[label]

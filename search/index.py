@@ -181,7 +181,9 @@ class SearchIndex:
 
     def _remove(self, ids: Iterable[int]) -> None:
         vector_ids = [
-            cid * MAX_CHUNKS + i for cid in ids for i in range(self._meta["chunks"].get(str(cid), 0))
+            cid * MAX_CHUNKS + i
+            for cid in ids
+            for i in range(self._meta["chunks"].get(str(cid), 0))
         ]
         if vector_ids:
             self._faiss.remove_ids(np.asarray(vector_ids, dtype=np.int64))

@@ -149,7 +149,9 @@ def _factor_ranking(s: Session, factoren: list[str], toegestaan: set[int] | None
     return ranking(telling)
 
 
-def _resultaat(rij: CasusRij, score: float, tekst: str, query_factoren: list[str]) -> dict[str, Any]:
+def _resultaat(
+    rij: CasusRij, score: float, tekst: str, query_factoren: list[str]
+) -> dict[str, Any]:
     casus = naar_casus(rij)
     gedeeld, alleen = vergelijk_factoren(query_factoren, casus.afweging.factoren or [])
     uitkomst = casus.uitkomst.model_dump(mode="json", exclude_none=True) if casus.uitkomst else {}
@@ -165,9 +167,13 @@ def _resultaat(rij: CasusRij, score: float, tekst: str, query_factoren: list[str
         "schooljaar": casus.schooljaar,
         "gedeelde_factoren": gedeeld,
         "alleen_in_precedent": alleen,
-        "snippet": snippet(tekst, [casus.beschrijving, casus.afweging.toelichting]) if tekst else "",
+        "snippet": snippet(tekst, [casus.beschrijving, casus.afweging.toelichting])
+        if tekst
+        else "",
         "uitkomst": uitkomst,
-        "commentaar": [c.model_dump(mode="json", exclude_none=True) for c in casus.commentaar or []],
+        "commentaar": [
+            c.model_dump(mode="json", exclude_none=True) for c in casus.commentaar or []
+        ],
     }
 
 

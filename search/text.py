@@ -22,8 +22,13 @@ def dense_text(rij: CasusRij) -> str:
 
 
 def lexical_text(rij: CasusRij) -> str:
-    delen = [rij.titel, rij.beschrijving, rij.toelichting, rij.uitkomst_toelichting or "",
-             rij.lessen or ""]
+    delen = [
+        rij.titel,
+        rij.beschrijving,
+        rij.toelichting,
+        rij.uitkomst_toelichting or "",
+        rij.lessen or "",
+    ]
     delen.extend(c.tekst for c in rij.commentaren)
     return "\n".join(delen)
 
