@@ -218,6 +218,11 @@ def _melding(err: dict[str, Any]) -> str:
     return _PYDANTIC_MELDINGEN.get(soort, err["msg"])
 
 
+def veldfouten(errors: list[Any]) -> list[tuple[str, str]]:
+    """Pydantic's errors as (veld, melding) pairs in Dutch (cases and API request bodies)."""
+    return [(_veldnaam(e["loc"]), _melding(e)) for e in errors]
+
+
 def valideer(data: Any) -> tuple[Casus | None, list[tuple[str, str]]]:
     """Validate one raw case; returns the case or every (veld, melding) found."""
     if not isinstance(data, dict):
@@ -225,7 +230,7 @@ def valideer(data: Any) -> tuple[Casus | None, list[tuple[str, str]]]:
     try:
         casus = Casus.model_validate(data)
     except ValidationError as exc:
-        return None, [(_veldnaam(e["loc"]), _melding(e)) for e in exc.errors()]
+        return None, veldfouten(exc.errors())
     fouten = regelfouten(casus)
     return (None, fouten) if fouten else (casus, [])
 

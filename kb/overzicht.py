@@ -1,0 +1,95 @@
+"""Browsing the knowledge base: a page of cases, a free-text filter and facet counts.
+
+`/bladeren` and `GET /api/cases` both call `lijst`; the page adds `facetten`,
+the number of cases per value of the fields officers narrow a list by. A facet
+is counted under every filter except its own, so the other values of that
+field stay visible and can be added (values of one field are alternatives).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, or_
+from sqlmodel import col, select
+
+from kb.models import CasusRij, CasusWaarde
+from kb.schema import Casus
+from kb.service import Casusbank
+from kb.store import LIJST_FILTERS, SCALAIRE_FILTERS, Filters, apply_filters, naar_casus
+
+# The fields /bladeren offers as facets, named as filters are named everywhere.
+FACET_VELDEN: tuple[str, ...] = (
+    "afweging.besluit",
+    "route",
+    "verzuim.soort",
+    "leerling.onderwijs",
+    "schooljaar",
+    "themas",
+)
+
+# Texts the free-text filter looks in.
+_TEKSTKOLOMMEN = (
+    CasusRij.ref,
+    CasusRij.titel,
+    CasusRij.regio,
+    CasusRij.beschrijving,
+    CasusRij.toelichting,
+    CasusRij.uitkomst_toelichting,
+    CasusRij.lessen,
+)
+
+
+@dataclass
+class Pagina:
+    casussen: list[Casus]
+    totaal: int
+    limit: int
+    offset: int
+
+
+def _met_tekst(stmt: Any, tekst: str) -> Any:
+    """Every word of `tekst` must occur in one of the case's texts (case-insensitive)."""
+    for woord in tekst.split():
+        patroon = f"%{woord}%"
+        stmt = stmt.where(or_(*(col(k).ilike(patroon) for k in _TEKSTKOLOMMEN)))
+    return stmt
+
+
+def lijst(
+    kb: Casusbank, filters: Filters | None = None, *, tekst: str = "", limit: int = 20,
+    offset: int = 0,
+) -> Pagina:
+    """One page of the cases matching the filters and the free text, ordered by ref."""
+    with kb.session() as s:
+        telling = apply_filters(select(func.count()).select_from(CasusRij), filters)
+        totaal = int(s.exec(_met_tekst(telling, tekst)).one())
+        stmt = _met_tekst(apply_filters(select(CasusRij), filters), tekst)
+        rijen = s.exec(stmt.order_by(CasusRij.ref).offset(offset).limit(limit)).all()
+        return Pagina([naar_casus(r) for r in rijen], totaal, limit, offset)
+
+
+def facetten(
+    kb: Casusbank, filters: Filters | None = None, *, tekst: str = ""
+) -> dict[str, dict[str, int]]:
+    """Per facet field: value -> number of matching cases, under all other filters."""
+    filters = filters or Filters()
+    result: dict[str, dict[str, int]] = {}
+    with kb.session() as s:
+        for veld in FACET_VELDEN:
+            overige = Filters({k: v for k, v in filters.waarden.items() if k != veld})
+            if veld in SCALAIRE_FILTERS:
+                kolom = SCALAIRE_FILTERS[veld]
+                stmt = select(kolom, func.count()).select_from(CasusRij)
+            else:
+                kolom = CasusWaarde.waarde
+                stmt = (
+                    select(kolom, func.count())
+                    .select_from(CasusRij)
+                    .join(CasusWaarde, col(CasusWaarde.casus_id) == CasusRij.id)
+                    .where(CasusWaarde.veld == LIJST_FILTERS[veld])
+                )
+            stmt = _met_tekst(apply_filters(stmt, overige), tekst).group_by(kolom)
+            result[veld] = {str(w): int(n) for w, n in s.exec(stmt) if w is not None}
+    return result
