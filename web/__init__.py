@@ -1,0 +1,1 @@
+"""The web app of Casusbank Leerplicht: HTML pages with htmx, and the JSON API."""

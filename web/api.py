@@ -1,0 +1,169 @@
+"""The JSON API: cases in the exchange format, search and similar cases.
+
+Same service functions as the pages and the CLI: `Casusbank` for reading and
+writing, `kb.overzicht.lijst` for lists, `search.service` for search, so
+`POST /api/search` answers exactly what `kb search --json` prints. A refused
+request is a 422 with every Dutch message in `detail.fouten`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from kb.overzicht import lijst
+from kb.schema import naar_uitwisseling
+from kb.service import Casusbank, GeweigerdeCasus
+from kb.store import FilterFout, Filters
+from search.embedder import EmbedderFout
+from search.service import MODI, ZoekFout, Zoekvraag, vergelijkbaar, zoek
+from web.deps import get_kb
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+VOORBEELD: dict[str, Any] = {
+    "ref": "VB-2024-001",
+    "titel": "Vmbo-leerling 15, ouders reageren niet, maanden verzuim",
+    "schooljaar": "2023-2024",
+    "beschrijving": (
+        "Leerling van 15 in vmbo-3 verzuimt sinds de herfstvakantie structureel, ruim 140 uur. "
+        "Ouders komen niet op uitnodigingen van leerplicht."
+    ),
+    "leerling": {"leeftijd": 15, "onderwijs": "vmbo"},
+    "verzuim": {"soort": "relatief", "uren": 142},
+    "route": "strafrechtelijk",
+    "afweging": {
+        "besluit": "pv",
+        "pv_tegen": ["ouders", "jongere"],
+        "factoren": ["verwijtbaar_ouders", "hulp_geweigerd", "langdurig_verzuim"],
+        "toelichting": "Alle vrijwillige stappen zijn gezet zonder reactie; Halt past niet meer.",
+    },
+}
+CasusBody = Annotated[
+    dict[str, Any],
+    Body(description="Eén casus in het uitwisselformaat (casusformaat.md).", examples=[VOORBEELD]),
+]
+
+
+def geweigerd(fouten: list[str], status_code: int = 422) -> JSONResponse:
+    return JSONResponse({"detail": {"fouten": fouten}}, status_code=status_code)
+
+
+def _niet_gevonden(ref: str) -> HTTPException:
+    return HTTPException(404, f"casus '{ref}' bestaat niet")
+
+
+class Zoekverzoek(BaseModel):
+    """The options of `kb search`, as JSON."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field("", description="De casus in eigen woorden; \"frase\" = verplicht")
+    filters: dict[str, str | list[str]] = Field(
+        default_factory=dict,
+        description="veld -> waarde of lijst van waarden, bijv. {\"leerling.leeftijd\": \"12-16\"}",
+    )
+    factoren: list[str] = Field(default_factory=list, description="factorcodes")
+    limit: int = 10
+    mode: str = Field("hybrid", description=" · ".join(MODI))
+
+
+@router.get("/cases", summary="Casussen, met filters (veld=waarde) en paginering")
+def cases(
+    request: Request,
+    kb: Casusbank = Depends(get_kb),
+    q: str = Query("", description="Vrije tekst: elk woord moet in de casus voorkomen"),
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> Any:
+    filters = Filters()
+    try:
+        for veld, waarde in request.query_params.multi_items():
+            if veld not in ("q", "limit", "offset"):
+                filters.add(veld, waarde)
+        pagina = lijst(kb, filters, tekst=q, limit=limit, offset=offset)
+    except FilterFout as exc:
+        return geweigerd([str(exc)])
+    return {
+        "totaal": pagina.totaal,
+        "limit": limit,
+        "offset": offset,
+        "cases": [naar_uitwisseling(c) for c in pagina.casussen],
+    }
+
+
+@router.get("/cases/{ref}", summary="Eén casus in het uitwisselformaat")
+def get_case(ref: str, kb: Casusbank = Depends(get_kb)) -> Any:
+    casus = kb.get(ref)
+    if casus is None:
+        raise _niet_gevonden(ref)
+    return naar_uitwisseling(casus)
+
+
+@router.post("/cases", status_code=201, summary="Nieuwe casus (409 als de ref al bestaat)")
+def create_case(data: CasusBody, kb: Casusbank = Depends(get_kb)) -> Any:
+    ref = data.get("ref")
+    if isinstance(ref, str) and kb.get(ref) is not None:
+        return geweigerd(
+            [f"ref: er is al een casus '{ref}'; wijzig hem met PUT /api/cases/{ref}"], 409
+        )
+    try:
+        casus = kb.save(data)
+    except GeweigerdeCasus as exc:
+        return geweigerd(exc.fouten)
+    return JSONResponse(
+        naar_uitwisseling(casus), status_code=201, headers={"Location": f"/api/cases/{casus.ref}"}
+    )
+
+
+@router.put("/cases/{ref}", summary="Casus vervangen (of aanmaken onder deze ref)")
+def put_case(ref: str, data: CasusBody, kb: Casusbank = Depends(get_kb)) -> Any:
+    bestond = kb.get(ref) is not None
+    try:
+        casus = kb.save(data, ref=ref)
+    except GeweigerdeCasus as exc:
+        return geweigerd(exc.fouten)
+    return JSONResponse(naar_uitwisseling(casus), status_code=200 if bestond else 201)
+
+
+@router.delete("/cases/{ref}", status_code=204, summary="Casus verwijderen")
+def delete_case(ref: str, kb: Casusbank = Depends(get_kb)) -> Response:
+    if not kb.delete(ref):
+        raise _niet_gevonden(ref)
+    return Response(status_code=204)
+
+
+@router.get("/cases/{ref}/similar", summary="Casussen die op deze casus lijken")
+def similar(
+    ref: str, kb: Casusbank = Depends(get_kb), limit: int = Query(5, ge=1, le=100)
+) -> Any:
+    if kb.get(ref) is None:
+        raise _niet_gevonden(ref)
+    try:
+        return vergelijkbaar(kb, ref, limit)
+    except EmbedderFout as exc:
+        return geweigerd([str(exc)], 503)
+
+
+@router.post("/search", summary="Zoek vergelijkbare casussen (antwoord als kb search --json)")
+def search(verzoek: Zoekverzoek, kb: Casusbank = Depends(get_kb)) -> Any:
+    try:
+        filters = Filters()
+        for veld, waarden in verzoek.filters.items():
+            for waarde in [waarden] if isinstance(waarden, str) else waarden:
+                filters.add(veld, waarde)
+        vraag = Zoekvraag(
+            tekst=verzoek.query,
+            filters=filters,
+            factoren=verzoek.factoren,
+            limit=verzoek.limit,
+            modus=verzoek.mode,
+        )
+        return zoek(kb, vraag)
+    except (ZoekFout, FilterFout) as exc:
+        return geweigerd([str(exc)])
+    except EmbedderFout as exc:
+        return geweigerd([str(exc)], 503)

@@ -1,0 +1,249 @@
+"""Reading pages: the twijfelgeval search, one case, and browsing all cases.
+
+Thin shells over `search.service` and `kb.overzicht`: they turn the query
+string into a search or a filter, and the answer into a page (or, for htmx,
+the part of it that changes). Every page's query lives in its URL, so a
+colleague who gets the link sees the same list.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+
+from kb.overzicht import FACET_VELDEN, facetten, lijst
+from kb.service import Casusbank
+from kb.store import FilterFout, Filters
+from kb.vocabulary import FACTOREN, LABELS, Richting
+from search.embedder import EmbedderFout
+from search.explain import factor_info
+from search.service import ZoekFout, Zoekvraag, vergelijkbaar, zoek
+from web.deps import get_kb
+from web.grafiek import staafdiagram
+from web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+# Structured filters of the search form, named as filters are named everywhere.
+ZOEK_FILTERS = ("leerling.onderwijs", "verzuim.soort", "route")
+ZOEK_LIMIT = 10
+PER_PAGINA = 20
+# Facets of /bladeren: heading and the vocabulary that labels the values.
+FACETTEN: dict[str, tuple[str, str | None]] = {
+    "afweging.besluit": ("Besluit", "besluit"),
+    "route": ("Route", "route"),
+    "verzuim.soort": ("Soort verzuim", "verzuim_soort"),
+    "leerling.onderwijs": ("Onderwijs", "onderwijs"),
+    "schooljaar": ("Schooljaar", None),
+    "themas": ("Thema", None),
+}
+# Labels of filters that can come in from links (a factor or thema on a case page).
+FILTER_LABELS: dict[str, tuple[str, str | None]] = {
+    **FACETTEN,
+    "afweging.factoren": ("Factor", "factor"),
+    "problematiek": ("Problematiek", "problematiek"),
+    "interventies": ("Interventie", "interventie"),
+}
+ZOEKFOUTEN = (ZoekFout, FilterFout, EmbedderFout)
+
+
+def _zoekvraag(params: Any) -> Zoekvraag:
+    filters = Filters()
+    for veld in ZOEK_FILTERS:
+        for waarde in params.getlist(veld):
+            if waarde:
+                filters.add(veld, waarde)
+    van, tot = params.get("leeftijd_van", "").strip(), params.get("leeftijd_tot", "").strip()
+    if van or tot:
+        filters.add("leerling.leeftijd", f"{van}-{tot}")
+    return Zoekvraag(
+        tekst=params.get("q", ""),
+        filters=filters,
+        factoren=[f for f in params.getlist("factor") if f],
+        limit=ZOEK_LIMIT,
+    )
+
+
+@router.get("/", summary="Twijfelgeval: zoek vergelijkbare casussen")
+def twijfelgeval(request: Request, kb: Casusbank = Depends(get_kb)) -> Response:
+    params = request.query_params
+    resultaat, fout = None, None
+    if params:
+        try:
+            resultaat = zoek(kb, _zoekvraag(params))
+        except ZOEKFOUTEN as exc:
+            fout = str(exc)
+    context = {
+        "titel": "Twijfelgeval",
+        "actief": "zoeken",
+        "vraag": {
+            "q": params.get("q", ""),
+            "leeftijd_van": params.get("leeftijd_van", ""),
+            "leeftijd_tot": params.get("leeftijd_tot", ""),
+            "filters": {veld: params.get(veld, "") for veld in ZOEK_FILTERS},
+            "factoren": set(params.getlist("factor")),
+        },
+        "resultaat": resultaat,
+        "fout": fout,
+        "grafiek": staafdiagram(resultaat["samenvatting"]["per_besluit"]) if resultaat else None,
+        "herkend": [
+            factor_info(f["code"]) for f in (resultaat or {}).get("factoren", [])
+            if f["herkend_in_tekst"]
+        ],
+    }
+    return render(request, "zoeken.html", context, blocks=["resultaten", "status"])
+
+
+def _per_richting(codes: list[str]) -> list[tuple[str, list[dict[str, str]]]]:
+    """A case's factors grouped voor / tegen / context, in vocabulary order."""
+    aanwezig = [f for f in FACTOREN if f.code in set(codes)]
+    return [
+        (richting.value, [factor_info(f.code) for f in aanwezig if f.richting == richting])
+        for richting in Richting
+    ]
+
+
+def _per_partij(commentaar: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    groepen: dict[str, list[dict[str, Any]]] = {}
+    for c in commentaar:
+        groepen.setdefault(c["partij"], []).append(c)
+    return list(groepen.items())
+
+
+def _casuspagina(request: Request, kb: Casusbank, ref: str, *, met_vergelijkbare: bool) -> Response:
+    gevonden = kb.get(ref)
+    if gevonden is None:
+        raise HTTPException(404, f"Er is geen casus met ref '{ref}'.")
+    data = gevonden.model_dump(mode="json", exclude_none=True)
+    vergelijkbare, fout = None, None
+    if met_vergelijkbare:
+        try:
+            vergelijkbare = vergelijkbaar(kb, ref, limit=5)["results"]
+        except ZOEKFOUTEN as exc:
+            vergelijkbare, fout = [], str(exc)
+    context = {
+        "titel": gevonden.titel,
+        "casus": data,
+        "factoren": _per_richting(data["afweging"].get("factoren", [])),
+        "commentaar": _per_partij(data.get("commentaar", [])),
+        "vergelijkbare": vergelijkbare,
+        "fout": fout,
+    }
+    return render(
+        request, "casus.html", context, blocks=["vergelijkbaar"] if met_vergelijkbare else None
+    )
+
+
+@router.get("/casus/{ref}", summary="Eén casus")
+def casus(ref: str, request: Request, kb: Casusbank = Depends(get_kb)) -> Response:
+    # Finding similar cases embeds the whole case (a second or two): the page comes
+    # first and htmx fetches them from /vergelijkbaar; without JavaScript, a link does.
+    return _casuspagina(request, kb, ref, met_vergelijkbare=False)
+
+
+@router.get("/casus/{ref}/vergelijkbaar", summary="Eén casus met vergelijkbare casussen")
+def casus_met_vergelijkbare(
+    ref: str, request: Request, kb: Casusbank = Depends(get_kb)
+) -> Response:
+    return _casuspagina(request, kb, ref, met_vergelijkbare=True)
+
+
+def _url(pad: str, paren: list[tuple[str, str]]) -> str:
+    return f"{pad}?{urlencode(paren)}" if paren else pad
+
+
+def _waardelabel(veld: str, waarde: str) -> str:
+    soort = FILTER_LABELS.get(veld, ("", None))[1]
+    return LABELS[soort].get(waarde, waarde) if soort else waarde
+
+
+def _facet_links(
+    paren: list[tuple[str, str]], tellingen: dict[str, dict[str, int]]
+) -> list[dict[str, Any]]:
+    """Per facet its values with count, and the URL that switches the value on or off."""
+    result = []
+    for veld in FACET_VELDEN:
+        titel, soort = FACETTEN[veld]
+        telling = tellingen.get(veld, {})
+        if soort:
+            volgorde = [w for w in LABELS[soort] if w in telling]
+        elif veld == "schooljaar":
+            volgorde = sorted(telling, reverse=True)
+        else:
+            volgorde = sorted(telling, key=lambda w: (-telling[w], w))
+        actief = {v for k, v in paren if k == veld}
+        waarden = [
+            {
+                "waarde": waarde,
+                "label": _waardelabel(veld, waarde),
+                "aantal": telling.get(waarde, 0),
+                "actief": waarde in actief,
+                "url": _wissel(paren, veld, waarde),
+            }
+            for waarde in [*volgorde, *sorted(actief - set(volgorde))]
+        ]
+        result.append({"veld": veld, "titel": titel, "waarden": waarden})
+    return result
+
+
+def _wissel(paren: list[tuple[str, str]], veld: str, waarde: str) -> str:
+    """/bladeren with `veld=waarde` switched on or off, back on page 1."""
+    zonder_pagina = [(k, v) for k, v in paren if k != "pagina"]
+    if (veld, waarde) in zonder_pagina:
+        return _url("/bladeren", [p for p in zonder_pagina if p != (veld, waarde)])
+    return _url("/bladeren", [*zonder_pagina, (veld, waarde)])
+
+
+@router.get("/bladeren", summary="Alle casussen met facetten")
+def bladeren(request: Request, kb: Casusbank = Depends(get_kb)) -> Response:
+    paren = [(k, v) for k, v in request.query_params.multi_items() if v.strip()]
+    tekst = request.query_params.get("q", "").strip()
+    try:
+        pagina_nr = max(int(request.query_params.get("pagina", "1")), 1)
+    except ValueError:
+        pagina_nr = 1
+    fout = None
+    filters = Filters()
+    try:
+        for k, v in paren:
+            if k not in ("q", "pagina"):
+                filters.add(k, v)
+        offset = (pagina_nr - 1) * PER_PAGINA
+        pagina = lijst(kb, filters, tekst=tekst, limit=PER_PAGINA, offset=offset)
+        tellingen = facetten(kb, filters, tekst=tekst)
+    except FilterFout as exc:
+        fout = str(exc)
+        pagina = lijst(kb, tekst=tekst, limit=PER_PAGINA)
+        tellingen, filters, pagina_nr = facetten(kb, tekst=tekst), Filters(), 1
+        paren = [(k, v) for k, v in paren if k == "q"]
+    paginas = max(math.ceil(pagina.totaal / PER_PAGINA), 1)
+    zonder_pagina = [(k, v) for k, v in paren if k != "pagina"]
+    context = {
+        "titel": "Bladeren",
+        "actief": "bladeren",
+        "tekst": tekst,
+        "pagina": pagina,
+        "pagina_nr": pagina_nr,
+        "paginas": paginas,
+        "vorige": _url("/bladeren", [*zonder_pagina, ("pagina", str(pagina_nr - 1))])
+        if pagina_nr > 1 else None,
+        "volgende": _url("/bladeren", [*zonder_pagina, ("pagina", str(pagina_nr + 1))])
+        if pagina_nr < paginas else None,
+        "facetten": _facet_links(paren, tellingen),
+        "verborgen": [(k, v) for k, v in paren if k not in ("q", "pagina")],
+        "actieve_filters": [
+            {
+                "titel": FILTER_LABELS.get(k, (k, None))[0],
+                "label": _waardelabel(k, v),
+                "url": _wissel(paren, k, v),
+            }
+            for k, v in paren
+            if k not in ("q", "pagina")
+        ],
+        "fout": fout,
+    }
+    return render(request, "bladeren.html", context, blocks=["overzicht"])

@@ -1,0 +1,61 @@
+"""Templates: one template renders a whole page, or for htmx only the blocks that change.
+
+A request from htmx (`HX-Request`) gets the named blocks; a normal request, a
+request without JavaScript and htmx's history restore (when its cache missed)
+get the whole page. Autoescaping is on; the vocabulary and its labels are
+globals, so every template names codes the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+from kb.vocabulary import FACTOR_GROEPEN, FACTOREN, LABELS, RICHTING_LABELS, label
+
+WEB_DIR = Path(__file__).resolve().parent
+STATIC_DIR = WEB_DIR / "static"
+
+templates = Jinja2Blocks(directory=WEB_DIR / "templates")
+templates.env.autoescape = True
+templates.env.trim_blocks = True
+templates.env.lstrip_blocks = True
+templates.env.globals.update(
+    LABELS=LABELS,
+    FACTOREN=FACTOREN,
+    FACTOR_GROEPEN=FACTOR_GROEPEN,
+    RICHTING_LABELS=RICHTING_LABELS,
+    label=label,
+)
+
+
+def is_htmx(request: Request) -> bool:
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    blocks: list[str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The page, or only `blocks` when htmx asks."""
+    if blocks and is_htmx(request):
+        response = templates.TemplateResponse(
+            request, template, context, block_names=blocks, status_code=status_code
+        )
+    else:
+        response = templates.TemplateResponse(request, template, context, status_code=status_code)
+    if blocks:
+        # The same URL answers with a page or a fragment; caches must keep them apart.
+        response.headers["Vary"] = "HX-Request"
+    return response
