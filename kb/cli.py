@@ -260,3 +260,27 @@ def reindex() -> None:
 
 def main() -> None:  # pragma: no cover - console entry point
     app()
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Adres om op te luisteren; 0.0.0.0 = vanaf het hele netwerk")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Poort")] = 8000,
+) -> None:
+    """Start de webapp. Een lege kennisbank krijgt eerst de voorbeeldcasussen."""
+    import uvicorn
+
+    from ingest.anonymity import get_guard
+    from web.app import create_app
+
+    init()
+    kb = _kb()
+    typer.echo("Zoekmodel en anonimiteitscontrole laden…")
+    # Loaded now, so the first search and the first live check do not keep the user waiting.
+    _zoek_of_fout(kb.index.ensure_current)
+    get_guard()
+    adres = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    typer.secho(f"Open http://{adres}:{port}/ in de browser (stoppen: Ctrl+C).", bold=True)
+    uvicorn.run(create_app(kb), host=host, port=port, log_level="warning")
