@@ -33,7 +33,7 @@ def soorten(tekst: str) -> list[tuple[str, str]]:
         (
             "Zie parketnummer 13/123456-24 voor het eerdere pv.",
             "nummer",
-            "parketnummer 13/123456-24",
+            "123456",
         ),
         ("Op 12 maart was er een MDO.", "datum", "12 maart"),
         ("Geboren 02-05-2009, woont bij vader.", "datum", "02-05-2009"),
