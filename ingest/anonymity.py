@@ -127,14 +127,16 @@ _PATRONEN: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "school",
         re.compile(
-            rf"\b(?:{_HOOFD}\s+){{1,3}}{_SCHOOLWOORD}(?:\s+{_HOOFD})?"
+            rf"\b(?:{_HOOFD}\s+){{1,3}}{_SCHOOLWOORD}(?:\s+(?:(?:De|Het|'t|Den)\s+)?{_HOOFD})?"
             rf"|\b{_SCHOOLWOORD}\s+(?:{_HOOFD}|De\s+{_HOOFD})"
             rf"|\b{_SCHOOLPREFIX}\s+(?:(?:De|Het|'t|Den)\s+)?{_HOOFD}(?:\s+{_HOOFD})?"
-            rf"|\b(?:[Bb]asisschool|[Kk]indcentrum|[Ss]chool|[Bb]asisschool|[Ss]o-school)"
-            rf"\s+(?:(?:De|Het|'t|Den)\s+{_HOOFD}|{_HOOFD})"
-            r"|(?i:\b[a-zà-ÿ][\w\-]+\s+(?:college|lyceum|gymnasium|scholengemeenschap)\b)"
+            rf"|\b(?i:[\w\-]*(?:school|gemeenschap|centrum|college|lyceum|gymnasium))"
+            rf"\s+(?:De|Het|'t|Den)\s+{_HOOFD}"
+            rf"|\b(?:[Bb]asisschool|[Kk]indcentrum|[Ss]chool|[Ss]o-school)\s+{_HOOFD}"
         ),
     ),
+    # the same written without capitals: "het berkenhorst lyceum"
+    ("school", re.compile(r"(?i:\b[a-zà-ÿ][\w\-]+\s+(?:college|lyceum|gymnasium)\b)")),
     (
         "brin",
         re.compile(
@@ -291,7 +293,9 @@ class AnonymityGuard:
         self._stopwoorden = structs["stop_word"]
         self._voornamen = structs["first_name"]
         self._achternamen = structs["surname"]
-        self._toegestaan = _lees_toegestaan() | _vocabulaire_woorden()
+        toegestaan = _lees_toegestaan()
+        self._frases = tuple(w for w in toegestaan if " " in w)
+        self._toegestaan = frozenset(w for w in toegestaan if " " not in w) | _vocabulaire_woorden()
 
     def _is_plaats(self, tekst: str) -> bool:
         tokens = [t for t in re.split(r"\s+|(-)", tekst.strip()) if t]
@@ -362,34 +366,33 @@ class AnonymityGuard:
         for soort, patroon in _PATRONEN:
             for m in patroon.finditer(tekst):
                 gevonden = m.group(0).rstrip(" .")
+                gevonden_soort = soort
                 if soort == "cijferreeks":
-                    soort_hier = "bsn" if elfproef(re.sub(r"\D", "", gevonden)) else "nummer"
-                elif soort == "rol_naam":
-                    rol = gevonden.split()[0]
-                    naam = gevonden[len(rol) :].lstrip()
-                    if self._gewone_woorden_alleen(naam) or self._is_plaats(naam):
-                        continue
-                    start = m.start() + len(gevonden) - len(naam)
-                    result.append(Bevinding("naam", naam, start, start + len(naam)))
-                    continue
-                elif soort in ("naam", "volle_naam"):
-                    naam = self._naam_in(gevonden, tekst[: m.start()], soort == "volle_naam")
+                    cijfers = re.sub(r"\D", "", gevonden)
+                    gevonden_soort = "bsn" if elfproef(cijfers) else "nummer"
+                elif soort in ("rol_naam", "naam", "volle_naam"):
+                    naam = self._naam_in(gevonden, tekst[: m.start()], soort)
                     if naam is None:
                         continue
-                    start = m.start() + gevonden.index(naam)
+                    start = m.start() + gevonden.rindex(naam)
                     result.append(Bevinding("naam", naam, start, start + len(naam)))
                     continue
-                elif (
-                    soort in ("initialen", "school")
-                    and self._gewone_woorden_alleen(
-                        re.sub(_SCHOOLWOORD, "", gevonden.split(".")[-1], flags=re.IGNORECASE)
-                    )
-                ) or (soort == "postcode" and not self._is_postcode(gevonden, tekst[m.end() :])):
+                elif not self._bevestigd(soort, gevonden, tekst[m.end() :]):
                     continue
-                else:
-                    soort_hier = soort
-                result.append(Bevinding(soort_hier, gevonden, m.start(), m.start() + len(gevonden)))
+                eind = m.start() + len(gevonden)
+                result.append(Bevinding(gevonden_soort, gevonden, m.start(), eind))
         return result
+
+    def _bevestigd(self, soort: str, gevonden: str, erna: str) -> bool:
+        """Second look at a pattern match: initials before an ordinary word, a school
+        word without a name, a year before an abbreviation are no personal data."""
+        if soort == "initialen":
+            return not self._gewone_woorden_alleen(gevonden.split(".")[-1])
+        if soort == "school":
+            return self._is_schoolnaam(gevonden)
+        if soort == "postcode":
+            return self._is_postcode(gevonden, erna)
+        return True
 
     def _gewone_woorden_alleen(self, tekst: str) -> bool:
         return all(
@@ -415,28 +418,47 @@ class AnonymityGuard:
         m = re.fullmatch(r"((?:19|20)\d\d)\s+([A-Z]{2})", tekst)
         return bool(m) and m.group(2).lower() in self._toegestaan
 
-    def _naam_in(self, gevonden: str, context_voor: str, volle_naam: bool = False) -> str | None:
-        """The name in a match of our own name patterns, or None when it is none:
-        capitalised words that are no place, organisation or ordinary word. A
-        title (mevrouw, dhr.) always makes a name; a sentence's first word is
-        left out when it is an ordinary word ("Volgens Visser" -> "Visser")."""
-        if re.match(r"(?i)(?:meneer|mevrouw|mw|mevr|dhr|juf|meester|de heer)\b", gevonden):
-            return gevonden
+    def _naam_in(self, gevonden: str, context_voor: str, patroon: str) -> str | None:
+        """The name in a match of our own name patterns, or None when it is none.
+
+        After a title (mevrouw, dhr.) a capitalised word is a name even when it is an
+        ordinary word (mevrouw Berg); after a role (mentor De Wit) likewise. Otherwise
+        the words must be no place, organisation or ordinary word, and a sentence's
+        ordinary first word is left out ("Volgens Visser" -> "Visser")."""
+        titel = re.match(
+            r"(?i)(?:meneer|mevrouw|mw|mevr|dhr|juf|meester|de heer)\b\.?\s*", gevonden
+        )
+        if titel or patroon == "rol_naam":
+            rest = gevonden[titel.end() :] if titel else gevonden.split(None, 1)[1]
+            hoofdletter = re.search(r"\b[A-ZÀ-ÞĀ-Ž]", rest)
+            if self._is_plaats(rest) or (not hoofdletter and self._gewone_woorden_alleen(rest)):
+                return None
+            return gevonden if titel else rest
         if self._is_plaats(gevonden):
             return None
         woorden = _WOORD.findall(gevonden)
         if _begin_zin(context_voor) and woorden and self._gewone_woorden_alleen(woorden[0]):
             woorden = woorden[1:]
-        if len(woorden) < (2 if volle_naam else 1) or any(
+        if len(woorden) < (2 if patroon == "volle_naam" else 1) or any(
             self._gewone_woorden_alleen(w) or self._is_plaats(w) or w.isupper() for w in woorden
         ):
             return None
         return gevonden[gevonden.index(woorden[0]) :]
 
+    def _is_schoolnaam(self, gevonden: str) -> bool:
+        """A school word with a name: 'basisschool De Regenboog' is one even though
+        'regenboog' is an ordinary word; 'school Leerplicht' or 'het lyceum' is none."""
+        if re.search(r"\s(?:De|Het|'t|Den)\s", gevonden):
+            return True
+        naam = re.sub(_SCHOOLWOORD, "", gevonden, flags=re.IGNORECASE)
+        naam = re.sub(rf"(?i)\b[\w\-]*school\b|\b(?:{_SCHOOLPREFIX})\b", "", naam)
+        return not self._gewone_woorden_alleen(naam)
+
     def check_text(self, tekst: str) -> list[Bevinding]:
         """Every piece of personal data in `tekst`, in reading order, overlaps merged."""
         if not tekst or not tekst.strip():
             return []
+        vrij = self._toegestane_frases_in(tekst)
         gevonden = (
             self._patroon_bevindingen(tekst)
             + self._deduce_bevindingen(tekst)
@@ -446,9 +468,22 @@ class AnonymityGuard:
         gevonden.sort(key=lambda b: (_VOORRANG.index(b.soort), b.eind - b.start, b.start))
         gekozen: list[Bevinding] = []
         for b in gevonden:
+            if any(s <= b.start and b.eind <= e for s, e in vrij):
+                continue
             if all(b.eind <= g.start or g.eind <= b.start for g in gekozen):
                 gekozen.append(b)
         return sorted(gekozen, key=lambda b: b.start)
+
+    def _toegestane_frases_in(self, tekst: str) -> list[tuple[int, int]]:
+        """Spans of allowed multi-word names (organisations named after a person)."""
+        laag = tekst.lower()
+        spans = []
+        for frase in self._frases:
+            start = laag.find(frase)
+            while start >= 0:
+                spans.append((start, start + len(frase)))
+                start = laag.find(frase, start + 1)
+        return spans
 
     def _kleine_letter_namen(self, tekst: str) -> list[Bevinding]:
         """In text written without capitals, names lose the capital deduce relies on:

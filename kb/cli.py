@@ -172,6 +172,29 @@ def eval_anonymity(
         typer.echo(rapport(meet(laad(pad))))
 
 
+@app.command("eval")
+def eval_(
+    teksten: Annotated[
+        bool, typer.Option("--teksten", help="Vergelijk ook welke tekst er wordt ingebed")
+    ] = False,
+) -> None:
+    """Meet de zoekkwaliteit: nDCG@10, recall@10 en MRR per modus op search/eval_queries.yaml."""
+    from search.evaluate import K, eval_kb, evalueer, laad_queries, tekstvarianten
+    from search.evaluate import vergelijk_teksten as vergelijk
+
+    queries = laad_queries()
+    typer.echo("Kennisbank met de voorbeeldcasussen klaarzetten...", err=True)
+    kb = eval_kb()
+    typer.echo(f"{len(queries)} zoekvragen over {kb.count()} casussen ({kb.index.embedder.name})")
+    typer.echo(f"{'modus':<12} nDCG@{K}  recall@{K}  MRR")
+    for modus, m in evalueer(kb, queries).items():
+        typer.echo(f"{modus:<12} {m.ndcg:.3f}    {m.recall:.3f}      {m.mrr:.3f}")
+    if teksten:
+        typer.echo(f"\nAlleen dense, per keuze van de ingebedde tekst:\n{'tekst':<46} nDCG@{K}")
+        for naam, m in vergelijk(kb, queries, tekstvarianten()).items():
+            typer.echo(f"{naam:<46} {m.ndcg:.3f}")
+
+
 def _print_json(data: object) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 

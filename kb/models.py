@@ -56,7 +56,7 @@ class CasusRij(SQLModel, table=True):
     uitkomst_toelichting: str | None = Field(default=None, sa_type=Text)
     lessen: str | None = Field(default=None, sa_type=Text)
     aangemaakt: datetime = Field(default_factory=_nu, sa_type=DateTime)
-    gewijzigd: datetime = Field(default_factory=_nu, sa_type=DateTime)
+    gewijzigd: datetime = Field(default_factory=_nu, sa_type=DateTime, index=True)
 
     waarden: list["CasusWaarde"] = Relationship(
         back_populates="casus",

