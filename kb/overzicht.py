@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, or_
 from sqlmodel import col, select
 
-from kb.models import CasusRij, CasusWaarde
+from kb.models import CasusRij, CasusWaarde, CommentaarRij
 from kb.schema import Casus
 from kb.service import Casusbank
 from kb.store import LIJST_FILTERS, SCALAIRE_FILTERS, Filters, apply_filters, naar_casus
@@ -29,7 +29,7 @@ FACET_VELDEN: tuple[str, ...] = (
     "themas",
 )
 
-# Texts the free-text filter looks in.
+# Texts the free-text filter looks in, besides the commentaar.
 _TEKSTKOLOMMEN = (
     CasusRij.ref,
     CasusRij.titel,
@@ -50,10 +50,18 @@ class Pagina:
 
 
 def _met_tekst(stmt: Any, tekst: str) -> Any:
-    """Every word of `tekst` must occur in one of the case's texts (case-insensitive)."""
+    """Every word of `tekst` must occur in one of the case's texts or comments (any case)."""
     for woord in tekst.split():
         patroon = f"%{woord}%"
-        stmt = stmt.where(or_(*(col(k).ilike(patroon) for k in _TEKSTKOLOMMEN)))
+        in_commentaar = select(CommentaarRij.casus_id).where(
+            col(CommentaarRij.tekst).ilike(patroon)
+        )
+        stmt = stmt.where(
+            or_(
+                *(col(k).ilike(patroon) for k in _TEKSTKOLOMMEN),
+                col(CasusRij.id).in_(in_commentaar),
+            )
+        )
     return stmt
 
 

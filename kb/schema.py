@@ -179,6 +179,7 @@ _PYDANTIC_MELDINGEN: dict[str, str] = {
     "extra_forbidden": "onbekend veld (tikfout?); zie casusformaat.md voor de toegestane velden",
     "string_type": "moet tekst zijn",
     "int_type": "moet een geheel getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
     "list_type": "moet een lijst zijn",
     "model_type": "moet een object met velden zijn",
     "model_attributes_type": "moet een object met velden zijn",

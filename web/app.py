@@ -7,8 +7,6 @@ gets a Dutch error page, the API a JSON body with `detail`.
 
 from __future__ import annotations
 
-import logging
-
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -20,8 +18,6 @@ from kb.schema import veldfouten
 from kb.service import Casusbank
 from web import api, invoer, pages
 from web.templating import STATIC_DIR, templates
-
-log = logging.getLogger(__name__)
 
 FOUTTITELS = {
     400: "Dit verzoek klopt niet",
@@ -68,8 +64,8 @@ async def _ongeldig_verzoek(request: Request, exc: Exception) -> Response:
     return _foutpagina(request, 400, "; ".join(fouten))
 
 
-async def _interne_fout(request: Request, exc: Exception) -> Response:
-    log.exception("fout bij %s %s", request.method, request.url.path, exc_info=exc)
+async def _interne_fout(request: Request, _exc: Exception) -> Response:
+    # Starlette raises the exception again after this answer, so the server log has the trace.
     melding = (
         "Er ging iets mis aan onze kant. Probeer het opnieuw; blijft het misgaan, "
         "meld dan wat u deed aan de beheerder."
