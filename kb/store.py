@@ -238,16 +238,22 @@ def save_cases(session: Session, cases: Sequence[Casus]) -> Opgeslagen:
     """Upsert on `ref`, inside the caller's transaction (all or nothing)."""
     result = Opgeslagen()
     refs = [c.ref for c in cases]
-    bestaand = {r.ref: r for r in session.exec(select(CasusRij).where(col(CasusRij.ref).in_(refs)))}
+    bestaand: dict[str, CasusRij] = {}
+    for start in range(0, len(refs), 500):  # stay under the database's parameter limit
+        deel = refs[start : start + 500]
+        rows = session.exec(select(CasusRij).where(col(CasusRij.ref).in_(deel)))
+        bestaand.update((r.ref, r) for r in rows)
+    rijen: list[tuple[CasusRij, bool]] = []
     for casus in cases:
         rij = bestaand.get(casus.ref)
-        is_nieuw = rij is None
         if rij is None:
             rij = CasusRij(aangemaakt=_nu())
+        rijen.append((rij, casus.ref not in bestaand))
         _vul_rij(rij, casus)
         rij.gewijzigd = _nu()
         session.add(rij)
-        session.flush()
+    session.flush()  # once for the whole batch: per-case flushes made large imports crawl
+    for rij, is_nieuw in rijen:
         assert rij.id is not None
         (result.nieuw if is_nieuw else result.bijgewerkt).append(rij.id)
     return result

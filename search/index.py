@@ -34,7 +34,7 @@ from kb.models import CasusRij
 from kb.settings import Settings
 from search.embedder import Embedder, get_embedder
 from search.lexical import LexicalIndex
-from search.text import MAX_CHUNKS, chunks, dense_text, lexical_text
+from search.text import MAX_CHUNKS, TEKST_VERSIE, chunks, dense_text, lexical_text
 
 log = logging.getLogger(__name__)
 
@@ -123,12 +123,19 @@ class SearchIndex:
                 "de index wordt opnieuw opgebouwd"
             )
             meta, self._faiss = {}, None
+        elif meta and meta.get("tekst") != TEKST_VERSIE:
+            self._melding(
+                f"zoekindex bevat tekst '{meta.get('tekst')}', nu ingesteld is '{TEKST_VERSIE}'; "
+                "de index wordt opnieuw opgebouwd"
+            )
+            meta, self._faiss = {}, None
         if self._faiss is None:
             self._faiss = faiss.IndexIDMap2(faiss.IndexFlatIP(self.embedder.dim))
             meta = {}
         self._meta = meta or {
             "embedder": self.embedder.name,
             "dim": self.embedder.dim,
+            "tekst": TEKST_VERSIE,
             "cases": {},
             "chunks": {},
             "generatie": 0,
@@ -148,6 +155,7 @@ class SearchIndex:
             bestand=bestand,
             embedder=self.embedder.name,
             dim=self.embedder.dim,
+            tekst=TEKST_VERSIE,
             aantal=len(self._meta["cases"]),
             checksum=_checksum({int(k): v for k, v in self._meta["cases"].items()}),
             gebouwd=time.strftime("%Y-%m-%dT%H:%M:%S"),

@@ -1,0 +1,45 @@
+"""Search quality may not silently drop: thresholds a little under the measured values
+(docs/zoekkwaliteit.md). Runs the real embedder over the real seed corpus."""
+
+from __future__ import annotations
+
+import pytest
+
+from kb.service import Casusbank
+from search.evaluate import evalueer, laad_queries, ndcg_at, recall_at, reciprocal_rank
+
+
+@pytest.fixture(scope="module")
+def metingen(seeded_dir):  # type: ignore[no-untyped-def]
+    from kb.settings import Settings
+    from tests.conftest import SEEDS
+
+    kb = Casusbank(Settings.for_dir(seeded_dir, seeds_dir=SEEDS))
+    return evalueer(kb, laad_queries())
+
+
+def test_evaluation_set_is_large_and_graded() -> None:
+    queries = laad_queries()
+    assert len(queries) >= 40
+    assert all(2 in q["relevant"].values() for q in queries)
+
+
+def test_hybrid_beats_both_single_modes(metingen) -> None:  # type: ignore[no-untyped-def]
+    assert metingen["hybrid"].ndcg > metingen["bm25"].ndcg
+    assert metingen["hybrid"].ndcg > metingen["dense"].ndcg
+
+
+def test_quality_does_not_drop_below_the_measured_level(metingen) -> None:  # type: ignore[no-untyped-def]
+    assert metingen["hybrid"].ndcg >= 0.75
+    assert metingen["hybrid"].recall >= 0.60
+    assert metingen["bm25"].ndcg >= 0.72
+    assert metingen["dense"].ndcg >= 0.66
+
+
+def test_metrics_follow_their_definitions() -> None:
+    relevant = {"A": 2, "B": 1}
+    assert ndcg_at(["A", "B"], relevant) == pytest.approx(1.0)
+    assert ndcg_at(["B", "A"], relevant) < 1.0
+    assert ndcg_at(["X", "Y"], relevant) == 0.0
+    assert recall_at(["X", "B"], relevant) == 0.5
+    assert reciprocal_rank(["B", "X", "A"], relevant) == pytest.approx(1 / 3)
