@@ -118,7 +118,7 @@ def _casuspagina(request: Request, kb: Casusbank, ref: str, *, met_vergelijkbare
     gevonden = kb.get(ref)
     if gevonden is None:
         raise HTTPException(404, f"Er is geen casus met ref '{ref}'.")
-    data = gevonden.model_dump(mode="json", exclude_none=True)
+    data = gevonden.model_dump(mode="json")  # absent optional fields are None, not missing
     vergelijkbare, fout = None, None
     if met_vergelijkbare:
         try:
@@ -128,8 +128,8 @@ def _casuspagina(request: Request, kb: Casusbank, ref: str, *, met_vergelijkbare
     context = {
         "titel": gevonden.titel,
         "casus": data,
-        "factoren": _per_richting(data["afweging"].get("factoren", [])),
-        "commentaar": _per_partij(data.get("commentaar", [])),
+        "factoren": _per_richting(data["afweging"]["factoren"] or []),
+        "commentaar": _per_partij(data["commentaar"] or []),
         "vergelijkbare": vergelijkbare,
         "fout": fout,
     }
