@@ -313,8 +313,10 @@ def serve(
     from ingest.anonymity import get_guard
     from web.app import create_app
 
-    init()
     kb = _kb()
+    if kb.count() == 0:
+        typer.echo("Lege kennisbank: voorbeeldcasussen laden (eenmalig, enkele minuten).")
+    init()
     typer.echo("Zoekmodel en anonimiteitscontrole laden…")
     # Loaded now, so the first search and the first live check do not keep the user waiting.
     _zoek_of_fout(kb.index.ensure_current)
