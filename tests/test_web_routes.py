@@ -136,6 +136,9 @@ def test_an_empty_search_says_what_to_do(lezer: TestClient) -> None:
     r = lezer.get("/", params={"q": ""})
     assert r.status_code == 200
     assert "Beschrijf de casus, of kies factoren of filters" in r.text
+    # htmx leaves empty fields out of the URL (app.js): the request has no parameters at all.
+    r = lezer.get("/", headers=HTMX)
+    assert "Beschrijf de casus, of kies factoren of filters" in r.text
 
 
 def test_the_query_is_escaped_and_only_the_snippet_marks_are_html(lezer: TestClient) -> None:

@@ -24,7 +24,7 @@ from search.explain import factor_info
 from search.service import ZoekFout, Zoekvraag, vergelijkbaar, zoek
 from web.deps import get_kb
 from web.grafiek import staafdiagram
-from web.templating import render
+from web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,7 +72,8 @@ def _zoekvraag(params: Any) -> Zoekvraag:
 def twijfelgeval(request: Request, kb: Casusbank = Depends(get_kb)) -> Response:
     params = request.query_params
     resultaat, fout = None, None
-    if params:
+    # An htmx search with every field empty arrives without parameters: still answer it.
+    if params or is_htmx(request):
         try:
             resultaat = zoek(kb, _zoekvraag(params))
         except ZOEKFOUTEN as exc:
