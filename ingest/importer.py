@@ -38,28 +38,46 @@ class ImportRapport:
         return not self.fouten
 
 
+@dataclass(frozen=True)
+class Fout:
+    """One error in one case: where (file and case), which field, what is wrong."""
+
+    plaats: str
+    veld: str
+    melding: str
+
+    def __str__(self) -> str:
+        return ": ".join(deel for deel in (self.plaats, self.veld, self.melding) if deel)
+
+    def zonder_plaats(self) -> str:
+        """For a single case typed in a form or sent to the API: the field says enough."""
+        return f"{self.veld}: {self.melding}" if self.veld else self.melding
+
+
 def check_raw(
     ruwe: Sequence[RuweCasus], voortgang: Voortgang = _stil
-) -> tuple[list[Casus], list[str]]:
+) -> tuple[list[Casus], list[Fout]]:
     """Validate and anonymity-check raw cases; returns the good ones and all errors."""
     guard = get_guard()
     cases: list[Casus] = []
-    fouten: list[str] = []
+    fouten: list[Fout] = []
     eerste_plaats: dict[str, str] = {}
     for nr, ruw in enumerate(ruwe, start=1):
         casus, velden = valideer(ruw.data)
-        for veld, melding in velden:
-            fouten.append(
-                f"{ruw.plaats()}: {veld}: {melding}" if veld else f"{ruw.plaats()}: {melding}"
-            )
+        fouten.extend(Fout(ruw.plaats(), veld, melding) for veld, melding in velden)
         if isinstance(ruw.data, dict):
-            for gevonden in guard.check_case(ruw.data):
-                fouten.append(f"{ruw.plaats()}: {gevonden.veld}: {gevonden.melding()}")
+            fouten.extend(
+                Fout(ruw.plaats(), v.veld, v.melding()) for v in guard.check_case(ruw.data)
+            )
         if ruw.ref:
             if ruw.ref in eerste_plaats:
                 fouten.append(
-                    f"{ruw.plaats()}: ref komt al voor in {eerste_plaats[ruw.ref]}; "
-                    "een ref mag in één import maar één keer voorkomen"
+                    Fout(
+                        ruw.plaats(),
+                        "",
+                        f"ref komt al voor in {eerste_plaats[ruw.ref]}; "
+                        "een ref mag in één import maar één keer voorkomen",
+                    )
                 )
             else:
                 eerste_plaats[ruw.ref] = ruw.plaats()
@@ -87,7 +105,7 @@ def import_paths(
     if not ruwe and not rapport.fouten:
         rapport.fouten.append("geen casussen gevonden in de opgegeven bestanden")
     cases, fouten = check_raw(ruwe, voortgang)
-    rapport.fouten.extend(fouten)
+    rapport.fouten.extend(str(f) for f in fouten)
     rapport.cases = cases
     if rapport.fouten or dry_run:
         return rapport

@@ -83,9 +83,7 @@ class Casusbank:
             raise GeweigerdeCasus([f"ref: '{data.get('ref')}' wijkt af van de casus '{ref}'"])
         cases, fouten = check_raw([RuweCasus("invoer", 1, data)])
         if fouten:
-            raise GeweigerdeCasus(
-                [f.removeprefix("invoer: casus 1").lstrip(" ():") for f in fouten]
-            )
+            raise GeweigerdeCasus([f.zonder_plaats() for f in fouten])
         with self.session() as s:
             save_cases(s, cases)
         self.index.sync()
