@@ -99,10 +99,12 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
         volgorde = ranking(scores)
 
         resultaten: list[dict[str, Any]] = []
-        for start in range(0, len(volgorde), 50):
+        # Load only as many cases as can be shown; more only when phrases filter some out.
+        stap = 50 if frases else vraag.limit
+        for start in range(0, len(volgorde), stap):
             if len(resultaten) >= vraag.limit:
                 break
-            ids = volgorde[start : start + 50]
+            ids = volgorde[start : start + stap]
             rows = {
                 r.id: r
                 for r in s.exec(
