@@ -9,7 +9,7 @@ end on real embeddings (validation, anonymity check, database, embedding). For t
 scale runs embedding 100k cases would take a day on two cores, so cases go into
 the database directly and their vectors are mixtures of real seed vectors plus
 noise; query latency then includes embedding the query with the loaded model.
-Each scale runs in its own process, so its peak memory (ru_maxrss) is its own.
+Each scale runs in its own process, so its peak memory (VmHWM) is its own.
 """
 
 from __future__ import annotations
@@ -210,8 +210,17 @@ def bench_schaal(n: int, queries: int, werkmap: Path) -> dict[str, Any]:
         "faiss_bouwen_s": t_faiss,
         "bm25_bouwen_s": t_bm25,
         "latency_ms": latency,
-        "piek_geheugen_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "piek_geheugen_mb": piek_geheugen_mb(),
     }
+
+
+def piek_geheugen_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries
+    ru_maxrss over an exec, so a child would report its parent's peak."""
+    for regel in Path("/proc/self/status").read_text().splitlines():
+        if regel.startswith("VmHWM:"):
+            return int(regel.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def machine() -> str:
