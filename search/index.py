@@ -19,7 +19,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +27,20 @@ import faiss
 import numpy as np
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
-from kb.models import CasusRij
+from kb.models import CasusRij, CommentaarRij
 from kb.settings import Settings
 from search.embedder import Embedder, get_embedder
 from search.lexical import LexicalIndex
-from search.text import MAX_CHUNKS, TEKST_VERSIE, chunks, dense_text, lexical_text
+from search.text import (
+    LEXICAL_KOLOMMEN,
+    MAX_CHUNKS,
+    TEKST_VERSIE,
+    chunks,
+    dense_text,
+    join_lexical,
+)
 
 log = logging.getLogger(__name__)
 
@@ -272,12 +278,32 @@ class SearchIndex:
             self.ensure_current()
             token = tuple(self._meta.get("token") or ())
             if self._lexical is None or token != self._lexical_token:
-                with Session(self.engine) as s:
-                    rows = s.exec(
-                        select(CasusRij).options(selectinload(CasusRij.commentaren))
-                    ).all()
-                    self._lexical = LexicalIndex(
-                        [r.id for r in rows if r.id is not None], [lexical_text(r) for r in rows]
-                    )
+                self._lexical = LexicalIndex(self._lexical_documenten())
                 self._lexical_token = token
             return self._lexical
+
+    def _lexical_documenten(self, batch: int = 2000) -> Iterator[tuple[int, str]]:
+        """(id, text) per case, read in batches of plain columns, not whole objects."""
+        velden = tuple(getattr(CasusRij, k) for k in LEXICAL_KOLOMMEN)
+        laatste = 0
+        while True:
+            with Session(self.engine) as s:
+                rows = s.exec(
+                    select(CasusRij.id, *velden)
+                    .where(CasusRij.id > laatste)
+                    .order_by(CasusRij.id)
+                    .limit(batch)
+                ).all()
+                if not rows:
+                    return
+                ids = [r[0] for r in rows]
+                commentaar: dict[int, list[str]] = {}
+                for cid, tekst in s.exec(
+                    select(CommentaarRij.casus_id, CommentaarRij.tekst).where(
+                        col(CommentaarRij.casus_id).in_(ids)
+                    )
+                ):
+                    commentaar.setdefault(cid, []).append(tekst)
+            for cid, *teksten in rows:
+                yield cid, join_lexical(teksten, commentaar.get(cid, []))
+            laatste = ids[-1]

@@ -9,13 +9,14 @@ result, as in CourtListener's search syntax.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import bm25s
 import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH
+from bm25s.tokenization import Tokenized
 
 _WOORD = re.compile(r"\w+(?:-\w+)*", re.UNICODE)
 _FRASE = re.compile(r'"([^"]+)"')
@@ -51,19 +52,32 @@ def contains_phrases(tekst: str, frases: Sequence[str]) -> bool:
 
 
 class LexicalIndex:
-    """BM25 over a fixed list of (id, text); rebuilt when the cases change."""
+    """BM25 over (id, text) pairs; rebuilt when the cases change.
 
-    def __init__(self, ids: Sequence[int], teksten: Sequence[str]) -> None:
+    Texts are tokenised one at a time into vocabulary ids, so memory holds ints
+    rather than millions of stem strings (at 100k cases that was the difference
+    between 2.6 GB and well under half of it).
+    """
+
+    def __init__(self, documenten: Iterable[tuple[int, str]]) -> None:
+        vocab: dict[str, int] = {}
+        ids: list[int] = []
+        corpus: list[list[int]] = []
+        for doc_id, tekst in documenten:
+            ids.append(doc_id)
+            corpus.append([vocab.setdefault(t, len(vocab)) for t in tokens(tekst)])
         self.ids = np.asarray(ids, dtype=np.int64)
         self._bm25: bm25s.BM25 | None = None
-        corpus = [tokens(t) for t in teksten]
-        if any(corpus):
+        if vocab:
             self._bm25 = bm25s.BM25()
-            self._bm25.index(corpus, show_progress=False)
-        self._n = len(corpus)
+            self._bm25.index(Tokenized(ids=corpus, vocab=vocab), show_progress=False)
 
-    def scores(self, query: str) -> dict[int, float]:
-        """BM25 score per case id, only for cases that share a term with the query."""
+    def scores(
+        self, query: str, k: int | None = None, toegestaan: set[int] | None = None
+    ) -> dict[int, float]:
+        """BM25 score per case id for cases sharing a term with the query: the best `k`
+        only, among `toegestaan` when given. Selecting in numpy matters at 100k cases,
+        where a common word matches nearly every case."""
         qt = tokens(query)
         if self._bm25 is None or not qt:
             return {}
@@ -71,6 +85,10 @@ class LexicalIndex:
         bekend = [t for t in qt if t in vocab]
         if not bekend:
             return {}
-        s = self._bm25.get_scores(bekend)
-        hits = np.nonzero(s > 0)[0]
+        s = np.asarray(self._bm25.get_scores(bekend), dtype=np.float32)
+        if toegestaan is not None:
+            s = np.where(np.isin(self.ids, np.fromiter(toegestaan, dtype=np.int64)), s, 0)
+        hits = np.flatnonzero(s > 0)
+        if k is not None and len(hits) > k:
+            hits = hits[np.argpartition(-s[hits], k - 1)[:k]]
         return {int(self.ids[i]): float(s[i]) for i in hits}

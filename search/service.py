@@ -83,10 +83,8 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
             dense = index.dense_scores(vrije_tekst, toegestaan, k=KANDIDATEN * 4)
             lijsten.append(ranking(dense)[:KANDIDATEN])
         if vrije_tekst and vraag.modus in ("bm25", "hybrid"):
-            lex = index.lexical().scores(vrije_tekst)
-            if toegestaan is not None:
-                lex = {i: v for i, v in lex.items() if i in toegestaan}
-            lijsten.append(ranking(lex)[:KANDIDATEN])
+            lex = index.lexical().scores(vrije_tekst, k=KANDIDATEN, toegestaan=toegestaan)
+            lijsten.append(ranking(lex))
         if vraag.factoren and (vraag.modus == "hybrid" or not vrije_tekst):
             # Only factors the user chose: factors recognised in free text were too
             # noisy to rank on (kb eval: hybrid nDCG@10 0.77 -> 0.64); they do

@@ -12,6 +12,8 @@ overlapping chunks; a case then scores by its best chunk.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from kb.models import CasusRij
 
 CHUNK_WOORDEN = 300
@@ -25,16 +27,18 @@ def dense_text(rij: CasusRij) -> str:
     return f"{rij.titel}. {rij.beschrijving}"
 
 
+# Everything a lexical match may find, OM/RvdK commentaar included.
+LEXICAL_KOLOMMEN = ("titel", "beschrijving", "toelichting", "uitkomst_toelichting", "lessen")
+
+
+def join_lexical(teksten: Iterable[str | None], commentaren: Iterable[str]) -> str:
+    return "\n".join([*(t or "" for t in teksten), *commentaren])
+
+
 def lexical_text(rij: CasusRij) -> str:
-    delen = [
-        rij.titel,
-        rij.beschrijving,
-        rij.toelichting,
-        rij.uitkomst_toelichting or "",
-        rij.lessen or "",
-    ]
-    delen.extend(c.tekst for c in rij.commentaren)
-    return "\n".join(delen)
+    return join_lexical(
+        (getattr(rij, k) for k in LEXICAL_KOLOMMEN), (c.tekst for c in rij.commentaren)
+    )
 
 
 def chunks(tekst: str, woorden: int = CHUNK_WOORDEN, overlap: int = CHUNK_OVERLAP) -> list[str]:
