@@ -562,3 +562,12 @@ def test_kb_serve_prints_the_address_and_serves_the_app(kb: Casusbank, monkeypat
     assert gestart["host"] == "127.0.0.1" and gestart["port"] == 8123
     with TestClient(gestart["app"]) as c:
         assert c.get("/bladeren").status_code == 200
+
+
+def test_api_documentation_loads_nothing_from_outside(lezer: TestClient) -> None:
+    pagina = lezer.get("/docs")
+    assert pagina.status_code == 200
+    scripts_en_css = re.findall(r'(?:src|href)="([^"]+)"', pagina.text)
+    assert scripts_en_css and all(u.startswith("/static/") for u in scripts_en_css)
+    for url in scripts_en_css:
+        assert lezer.get(url).status_code == 200

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -83,8 +84,21 @@ def create_app(kb: Casusbank | None = None) -> FastAPI:
             "Casussen in het uitwisselformaat (casusformaat.md)."
         ),
         version="0.1.0",
+        docs_url=None,  # served below from local files: no CDN on a closed network
+        redoc_url=None,
     )
     app.state.kb = kb or Casusbank()
+
+    @app.get("/docs", include_in_schema=False)
+    def api_documentatie() -> Response:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="Casusbank Leerplicht: API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(api.router)
     app.include_router(invoer.router)
