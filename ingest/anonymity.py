@@ -355,7 +355,7 @@ class AnonymityGuard:
             ):
                 # A place or street name alone is no address; with a number it is.
                 continue
-            if soort == "datum" and not _PATRONEN_BY_SOORT["datum"].search(ann.text):
+            if soort == "datum" and not _DATUM.search(ann.text):
                 # deduce also tags month + year; only day + month identifies.
                 continue
             result.append(Bevinding(soort, gevonden, start, start + len(gevonden)))
@@ -515,7 +515,8 @@ class AnonymityGuard:
         return self.check_fields(tekstvelden(data))
 
 
-_PATRONEN_BY_SOORT = dict(_PATRONEN)
+# The day-and-month pattern, to second-guess deduce's dates (it also tags month + year).
+_DATUM = next(patroon for soort, patroon in _PATRONEN if soort == "datum")
 
 # Text fields of the exchange format that are free text written by people.
 _VRIJE_TEKST = (

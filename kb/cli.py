@@ -56,7 +56,10 @@ def _kb() -> Casusbank:
 @app.command()
 def init() -> None:
     """Maak de kennisbank aan en laad de voorbeeldcasussen als hij nog leeg is."""
-    kb = _kb()
+    _vul_met_voorbeelden(_kb())
+
+
+def _vul_met_voorbeelden(kb: Casusbank) -> None:
     try:
         rapport = kb.seed_if_empty(voortgang=_Voortgang())
     except GeweigerdeCasus as exc:
@@ -316,7 +319,7 @@ def serve(
     kb = _kb()
     if kb.count() == 0:
         typer.echo("Lege kennisbank: voorbeeldcasussen laden (eenmalig, enkele minuten).")
-    init()
+    _vul_met_voorbeelden(kb)
     typer.echo("Zoekmodel en anonimiteitscontrole laden…")
     # Loaded now, so the first search and the first live check do not keep the user waiting.
     _zoek_of_fout(kb.index.ensure_current)
