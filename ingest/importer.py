@@ -15,9 +15,12 @@ from sqlalchemy.engine import Engine
 
 from ingest.anonymity import get_guard
 from ingest.loader import BestandFout, RuweCasus, expand_paths, read_file
+from kb import audit
 from kb.db import session_scope
 from kb.schema import Casus, valideer
 from kb.store import Opgeslagen, save_cases
+from kb.toegang import SYSTEEM, Gebruiker
+from kb.vocabulary import Status
 
 Voortgang = Callable[[str, int, int], None]
 
@@ -93,7 +96,10 @@ def import_paths(
     *,
     dry_run: bool = False,
     voortgang: Voortgang = _stil,
+    status: str = Status.gepubliceerd,
+    door: Gebruiker = SYSTEEM,
 ) -> ImportRapport:
+    """Read, check and store; `status` is what every stored case gets (publish or concept)."""
     rapport = ImportRapport()
     ruwe: list[RuweCasus] = []
     for pad in expand_paths(list(paden)):
@@ -110,6 +116,11 @@ def import_paths(
     if rapport.fouten or dry_run:
         return rapport
     with session_scope(engine) as session:
-        rapport.opgeslagen = save_cases(session, cases)
+        rapport.opgeslagen = save_cases(session, cases, status=status, door_id=door.id)
+        audit.schrijf(
+            session, "import", door,
+            details=f"{len(rapport.opgeslagen.nieuw)} nieuw, "
+            f"{len(rapport.opgeslagen.bijgewerkt)} bijgewerkt, status {status}",
+        )
         voortgang("opslaan", len(cases), len(cases))
     return rapport

@@ -57,6 +57,18 @@ class CasusRij(SQLModel, table=True):
     lessen: str | None = Field(default=None, sa_type=Text)
     aangemaakt: datetime = Field(default_factory=_nu, sa_type=DateTime)
     gewijzigd: datetime = Field(default_factory=_nu, sa_type=DateTime, index=True)
+    # Review (kb.review). Imported and seeded cases are published; cases written in
+    # the app start as concept. The author and last editor may not publish (four eyes).
+    status: str = Field(default="gepubliceerd", index=True, max_length=20)
+    auteur_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("gebruiker.id", ondelete="SET NULL"), index=True),
+    )
+    bewerkt_door_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("gebruiker.id", ondelete="SET NULL"))
+    )
+    review_reden: str | None = Field(default=None, sa_type=Text)
+    gepubliceerd_op: datetime | None = Field(default=None, sa_type=DateTime)
 
     waarden: list["CasusWaarde"] = Relationship(
         back_populates="casus",
@@ -96,5 +108,130 @@ class CommentaarRij(SQLModel, table=True):
     oordeel: str = Field(max_length=20)
     tekst: str = Field(sa_type=Text)
     moment: str | None = Field(default=None, max_length=10)
+    # Set for commentaar written in the app by a keten account; such commentaar
+    # survives edits of the case and keeps its earlier versions (CommentaarVersie).
+    auteur_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("gebruiker.id", ondelete="SET NULL"), index=True),
+    )
+    versie: int = 1
+    gewijzigd: datetime | None = Field(default=None, sa_type=DateTime)
 
     casus: "CasusRij" = Relationship(back_populates="commentaren")
+
+
+class CommentaarVersie(SQLModel, table=True):
+    """An earlier wording of app commentaar, kept when its author edits it."""
+
+    __tablename__ = "commentaar_versie"
+
+    id: int | None = Field(default=None, primary_key=True)
+    commentaar_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("commentaar.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    versie: int
+    oordeel: str = Field(max_length=20)
+    moment: str | None = Field(default=None, max_length=10)
+    tekst: str = Field(sa_type=Text)
+    geschreven: datetime | None = Field(default=None, sa_type=DateTime)
+
+
+class GebruikerRij(SQLModel, table=True):
+    __tablename__ = "gebruiker"
+
+    id: int | None = Field(default=None, primary_key=True)
+    naam: str = Field(index=True, unique=True, max_length=64)
+    rol: str = Field(max_length=20)
+    partij: str | None = Field(default=None, max_length=20)
+    wachtwoord_hash: str = Field(max_length=200)
+    actief: bool = True
+    moet_wachtwoord_wijzigen: bool = False
+    aangemaakt: datetime = Field(default_factory=_nu, sa_type=DateTime)
+    laatst_ingelogd: datetime | None = Field(default=None, sa_type=DateTime)
+
+
+class SessieRij(SQLModel, table=True):
+    """A login session; the cookie holds a random key, the database only its hash."""
+
+    __tablename__ = "sessie"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sleutel_hash: str = Field(index=True, unique=True, max_length=64)
+    gebruiker_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("gebruiker.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    csrf: str = Field(max_length=64)
+    aangemaakt: datetime = Field(default_factory=_nu, sa_type=DateTime)
+    verloopt: datetime = Field(sa_type=DateTime)
+
+
+class TokenRij(SQLModel, table=True):
+    """A personal API token; shown once, stored as a hash."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    gebruiker_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("gebruiker.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    naam: str = Field(max_length=80)
+    sleutel_hash: str = Field(index=True, unique=True, max_length=64)
+    begin: str = Field(max_length=16)  # the first characters, so a user can tell tokens apart
+    aangemaakt: datetime = Field(default_factory=_nu, sa_type=DateTime)
+    laatst_gebruikt: datetime | None = Field(default=None, sa_type=DateTime)
+    ingetrokken: bool = False
+
+
+class VraagRij(SQLModel, table=True):
+    """A concept case put to a partij (OM, RvdK); the answer becomes vooraf-commentaar."""
+
+    __tablename__ = "vraag"
+
+    id: int | None = Field(default=None, primary_key=True)
+    casus_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("casus.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    partij: str = Field(max_length=20, index=True)
+    tekst: str = Field(sa_type=Text)
+    gesteld_door_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("gebruiker.id", ondelete="SET NULL"))
+    )
+    gesteld_op: datetime = Field(default_factory=_nu, sa_type=DateTime)
+    commentaar_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("commentaar.id", ondelete="SET NULL"))
+    )
+    beantwoord_op: datetime | None = Field(default=None, sa_type=DateTime)
+
+
+class AuditRij(SQLModel, table=True):
+    """Who did what when: names and refs only, never case text."""
+
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tijd: datetime = Field(default_factory=_nu, sa_type=DateTime, index=True)
+    gebruiker: str | None = Field(default=None, max_length=64, index=True)
+    rol: str | None = Field(default=None, max_length=20)
+    actie: str = Field(max_length=40, index=True)
+    onderwerp: str | None = Field(default=None, max_length=120)
+    adres: str | None = Field(default=None, max_length=64)
+    details: str | None = Field(default=None, max_length=500)
+
+
+class InlogPoging(SQLModel, table=True):
+    """Failed logins per account or per address, for throttling with backoff."""
+
+    __tablename__ = "inlogpoging"
+
+    sleutel: str = Field(primary_key=True, max_length=200)
+    mislukt: int = 0
+    laatste: datetime = Field(default_factory=_nu, sa_type=DateTime)
+    geblokkeerd_tot: datetime | None = Field(default=None, sa_type=DateTime)

@@ -18,10 +18,21 @@ from sqlalchemy.engine import Engine
 
 from ingest.importer import ImportRapport, Voortgang, _stil, check_raw, import_paths
 from ingest.loader import RuweCasus
+from kb import audit
 from kb.db import make_engine, migrate, session_scope
 from kb.schema import Casus, naar_uitwisseling
 from kb.settings import Settings
-from kb.store import Filters, count_cases, delete_case, get_case, list_cases, save_cases
+from kb.store import (
+    Filters,
+    count_cases,
+    delete_case,
+    get_case,
+    get_row,
+    list_cases,
+    save_cases,
+)
+from kb.toegang import SYSTEEM, Gebruiker, Geweigerd, Recht, mag_verwijderen, mag_wijzigen
+from kb.vocabulary import Status
 
 if TYPE_CHECKING:
     from search.index import SearchIndex
@@ -59,42 +70,79 @@ class Casusbank:
         with self.session() as s:
             return count_cases(s, filters)
 
-    def get(self, ref: str) -> Casus | None:
+    def get(self, ref: str, *, app_commentaar: bool = True) -> Casus | None:
+        """Any stored case, whoever may see it: callers for a user check `review.mag_inzien`."""
         with self.session() as s:
-            return get_case(s, ref)
+            return get_case(s, ref, app_commentaar=app_commentaar)
 
-    def all(self, filters: Filters | None = None) -> list[Casus]:
+    def all(self, filters: Filters | None = None, *, alleen_gepubliceerd: bool = False) -> list[Casus]:
         with self.session() as s:
-            return list_cases(s, filters)
+            return list_cases(s, filters, alleen_gepubliceerd=alleen_gepubliceerd)
 
     # --- writing -------------------------------------------------------------
 
     def import_files(
-        self, paden: Sequence[Path], *, dry_run: bool = False, voortgang: Voortgang = _stil
+        self,
+        paden: Sequence[Path],
+        *,
+        dry_run: bool = False,
+        voortgang: Voortgang = _stil,
+        status: str = Status.gepubliceerd,
     ) -> ImportRapport:
-        rapport = import_paths(self.engine, paden, dry_run=dry_run, voortgang=voortgang)
+        """Import as beheer (the CLI): published at once, or as concepts for review."""
+        rapport = import_paths(
+            self.engine, paden, dry_run=dry_run, voortgang=voortgang, status=status
+        )
         if rapport.opgeslagen is not None:
             self.index.sync(voortgang=voortgang)
         return rapport
 
-    def save(self, data: dict[str, Any], *, ref: str | None = None) -> Casus:
-        """Create or replace one case from exchange-format data (API and web form)."""
+    def save(
+        self, data: dict[str, Any], *, ref: str | None = None, door: Gebruiker = SYSTEEM
+    ) -> Casus:
+        """Create or replace one case from exchange-format data (API and web form).
+
+        A user's save is a concept that needs review (kb.review); they may change
+        only their own cases, unless they review. `SYSTEEM` (the CLI) publishes.
+        """
         if ref is not None and isinstance(data, dict) and data.get("ref", ref) != ref:
             raise GeweigerdeCasus([f"ref: '{data.get('ref')}' wijkt af van de casus '{ref}'"])
+        ref = ref or (data.get("ref") if isinstance(data, dict) else None)
+        if door is not SYSTEEM:
+            door.eis(Recht.schrijven, "casussen schrijven")
+            with self.session() as s:
+                rij = get_row(s, ref) if isinstance(ref, str) else None
+                if rij is not None and not mag_wijzigen(rij, door):
+                    raise Geweigerd(
+                        f"Casus '{ref}' is van een collega; alleen de auteur en de redactie "
+                        "mogen hem wijzigen."
+                    )
         cases, fouten = check_raw([RuweCasus("invoer", 1, data)])
         if fouten:
             raise GeweigerdeCasus([f.zonder_plaats() for f in fouten])
+        status = Status.gepubliceerd if door is SYSTEEM else Status.concept
         with self.session() as s:
-            save_cases(s, cases)
+            opgeslagen = save_cases(s, cases, status=status, door_id=door.id)
+            actie = "casus_aangemaakt" if opgeslagen.nieuw else "casus_gewijzigd"
+            audit.schrijf(s, actie, door, onderwerp=cases[0].ref, details=f"status {status}")
         self.index.sync()
         return cases[0]
 
-    def delete(self, ref: str) -> bool:
+    def delete(self, ref: str, *, door: Gebruiker = SYSTEEM) -> bool:
+        """Delete a case: the author a case not yet published, the redactie any case."""
         with self.session() as s:
-            deleted = delete_case(s, ref) is not None
-        if deleted:
-            self.index.sync()
-        return deleted
+            rij = get_row(s, ref)
+            if rij is None:
+                return False
+            if door is not SYSTEEM and not mag_verwijderen(rij, door):
+                raise Geweigerd(
+                    "Alleen de redactie verwijdert een gepubliceerde casus, en een concept "
+                    "alleen de auteur of de redactie."
+                )
+            delete_case(s, ref)
+            audit.schrijf(s, "casus_verwijderd", door, onderwerp=ref)
+        self.index.sync()
+        return True
 
     def seed_if_empty(self, voortgang: Voortgang = _stil) -> ImportRapport | None:
         """Load the seed corpus into an empty knowledge base; None when it had cases."""
@@ -107,8 +155,27 @@ class Casusbank:
 
     # --- export --------------------------------------------------------------
 
-    def export(self, formaat: str = "yaml", filters: Filters | None = None) -> str:
-        return serialise([naar_uitwisseling(c) for c in self.all(filters)], formaat)
+    def export(
+        self,
+        formaat: str = "yaml",
+        filters: Filters | None = None,
+        *,
+        door: Gebruiker = SYSTEEM,
+        met_concepten: bool = False,
+    ) -> str:
+        """Published cases in the exchange format (concepts too only when asked, for a backup)."""
+        if door is not SYSTEEM:
+            door.eis(Recht.beheren, "exporteren")
+        if formaat not in EXPORT_FORMATEN:
+            raise ValueError(f"onbekend formaat '{formaat}'; kies uit {', '.join(EXPORT_FORMATEN)}")
+        cases = self.all(filters, alleen_gepubliceerd=not met_concepten)
+        with self.session() as s:
+            audit.schrijf(
+                s, "export", door,
+                details=f"{len(cases)} casussen, {formaat}"
+                + (", met concepten" if met_concepten else ""),
+            )
+        return serialise([naar_uitwisseling(c) for c in cases], formaat)
 
 
 class _BlokDumper(yaml.SafeDumper):

@@ -12,11 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from kb.models import LIJSTVELDEN, CasusRij, CasusWaarde, CommentaarRij, _nu
 from kb.schema import Casus, naar_uitwisseling
+from kb.toegang import Gebruiker
+from kb.vocabulary import Status
 
 # Scalar filters: name as users write it -> column.
 SCALAIRE_FILTERS: dict[str, Any] = {
@@ -161,11 +163,24 @@ def _vul_rij(rij: CasusRij, casus: Casus) -> None:
         for veld, pad in LIJSTVELDEN.items()
         for waarde in (_get(data, pad) or [])
     ]
-    rij.commentaren = [CommentaarRij(**c) for c in data.get("commentaar", [])]
+    # Commentaar written in the app by a keten account belongs to that account and
+    # outlives edits of the case; the rest is part of the case text and is replaced.
+    # An exported and re-imported case carries the app commentaar too: not twice.
+    van_app = [c for c in rij.commentaren if c.auteur_id is not None]
+    bekend = {(c.partij, c.oordeel, c.tekst, c.moment) for c in van_app}
+    rij.commentaren = van_app + [
+        CommentaarRij(**c)
+        for c in data.get("commentaar", [])
+        if (c["partij"], c["oordeel"], c["tekst"], c.get("moment")) not in bekend
+    ]
 
 
-def naar_casus(rij: CasusRij) -> Casus:
-    """The stored case back in the exchange format."""
+def naar_casus(rij: CasusRij, *, app_commentaar: bool = True) -> Casus:
+    """The stored case back in the exchange format.
+
+    `app_commentaar=False` leaves out commentaar keten accounts wrote in the app:
+    the case form edits only the commentaar that is part of the case text.
+    """
     lijsten: dict[str, list[str]] = {}
     for waarde in rij.waarden:
         lijsten.setdefault(waarde.veld, []).append(waarde.waarde)
@@ -189,6 +204,7 @@ def naar_casus(rij: CasusRij) -> Casus:
     commentaar = [
         {"partij": c.partij, "oordeel": c.oordeel, "tekst": c.tekst, "moment": c.moment}
         for c in rij.commentaren
+        if app_commentaar or c.auteur_id is None
     ]
     return Casus.model_validate(
         {
@@ -234,8 +250,18 @@ class Opgeslagen:
         return [*self.nieuw, *self.bijgewerkt]
 
 
-def save_cases(session: Session, cases: Sequence[Casus]) -> Opgeslagen:
-    """Upsert on `ref`, inside the caller's transaction (all or nothing)."""
+def save_cases(
+    session: Session,
+    cases: Sequence[Casus],
+    *,
+    status: str = Status.gepubliceerd,
+    door_id: int | None = None,
+) -> Opgeslagen:
+    """Upsert on `ref`, inside the caller's transaction (all or nothing).
+
+    Every saved case gets `status`; a new case gets `door_id` as its author, and
+    `door_id` is recorded as the last editor (four eyes at publication).
+    """
     result = Opgeslagen()
     refs = [c.ref for c in cases]
     bestaand: dict[str, CasusRij] = {}
@@ -247,10 +273,14 @@ def save_cases(session: Session, cases: Sequence[Casus]) -> Opgeslagen:
     for casus in cases:
         rij = bestaand.get(casus.ref)
         if rij is None:
-            rij = CasusRij(aangemaakt=_nu())
+            rij = CasusRij(aangemaakt=_nu(), auteur_id=door_id)
         rijen.append((rij, casus.ref not in bestaand))
         _vul_rij(rij, casus)
         rij.gewijzigd = _nu()
+        rij.status = status
+        rij.bewerkt_door_id = door_id
+        if status == Status.gepubliceerd:
+            rij.gepubliceerd_op, rij.review_reden = rij.gewijzigd, None
         session.add(rij)
     session.flush()  # once for the whole batch: per-case flushes made large imports crawl
     for rij, is_nieuw in rijen:
@@ -263,9 +293,18 @@ def get_row(session: Session, ref: str) -> CasusRij | None:
     return session.exec(select(CasusRij).where(CasusRij.ref == ref)).first()
 
 
-def get_case(session: Session, ref: str) -> Casus | None:
+def get_case(session: Session, ref: str, *, app_commentaar: bool = True) -> Casus | None:
     rij = get_row(session, ref)
-    return naar_casus(rij) if rij else None
+    return naar_casus(rij, app_commentaar=app_commentaar) if rij else None
+
+
+def zichtbaar(stmt: Any, kijker: Gebruiker | None) -> Any:
+    """Narrow a select over CasusRij to what `kijker` sees in lists, search and exports:
+    published cases, and the cases they wrote themselves. None: published only."""
+    voorwaarde = CasusRij.status == Status.gepubliceerd
+    if kijker is not None and kijker.id is not None:
+        voorwaarde = or_(voorwaarde, col(CasusRij.auteur_id) == kijker.id)
+    return stmt.where(voorwaarde)
 
 
 def delete_case(session: Session, ref: str) -> int | None:
@@ -285,8 +324,12 @@ def list_rows(
     *,
     limit: int | None = None,
     offset: int = 0,
+    alleen_gepubliceerd: bool = False,
 ) -> list[CasusRij]:
-    stmt = apply_filters(select(CasusRij), filters).order_by(CasusRij.ref).offset(offset)
+    stmt = apply_filters(select(CasusRij), filters)
+    if alleen_gepubliceerd:
+        stmt = zichtbaar(stmt, None)
+    stmt = stmt.order_by(CasusRij.ref).offset(offset)
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.exec(stmt))
@@ -297,8 +340,11 @@ def count_cases(session: Session, filters: Filters | None = None) -> int:
     return int(session.exec(stmt).one())
 
 
-def list_cases(session: Session, filters: Filters | None = None) -> list[Casus]:
-    return [naar_casus(r) for r in list_rows(session, filters)]
+def list_cases(
+    session: Session, filters: Filters | None = None, *, alleen_gepubliceerd: bool = False
+) -> list[Casus]:
+    rijen = list_rows(session, filters, alleen_gepubliceerd=alleen_gepubliceerd)
+    return [naar_casus(r) for r in rijen]
 
 
 def rows_by_id(session: Session, ids: Iterable[int]) -> dict[int, CasusRij]:

@@ -124,6 +124,14 @@ class Besluit(StrEnum):
     aangehouden = "aangehouden"
 
 
+class Status(StrEnum):
+    """Review state of a stored case; only `gepubliceerd` is seen by everyone."""
+
+    concept = "concept"
+    ter_review = "ter_review"
+    gepubliceerd = "gepubliceerd"
+
+
 class PvTegen(StrEnum):
     ouders = "ouders"
     jongere = "jongere"
@@ -448,6 +456,12 @@ LABELS: dict[str, dict[str, str]] = {
         "onbekend": "Onbekend",
     },
     "factor": {f.code: f.label for f in FACTOREN},
+    # Not in the exchange format: where a case stands in review (kb.review).
+    "status": {
+        "concept": "Concept",
+        "ter_review": "Ter review",
+        "gepubliceerd": "Gepubliceerd",
+    },
 }
 
 

@@ -1,0 +1,119 @@
+"""The audit log: who did what, when, and from where for logins.
+
+Every write, publication, export, login and failed login adds one row, in the
+same transaction as the change it records, so the log and the data cannot
+disagree. The log names users, actions and case refs, never case text: it can
+be handed to a privacy officer without becoming a second copy of the cases.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from kb.models import AuditRij
+from kb.toegang import Gebruiker
+
+# Every action the log knows, with its Dutch description for the beheer page.
+ACTIES: dict[str, str] = {
+    "login": "Ingelogd",
+    "login_mislukt": "Inloggen mislukt",
+    "logout": "Uitgelogd",
+    "casus_aangemaakt": "Casus aangemaakt",
+    "casus_gewijzigd": "Casus gewijzigd",
+    "casus_verwijderd": "Casus verwijderd",
+    "casus_ter_review": "Casus ter review aangeboden",
+    "casus_gepubliceerd": "Casus gepubliceerd",
+    "casus_teruggestuurd": "Casus teruggestuurd naar concept",
+    "import": "Casussen geïmporteerd",
+    "export": "Casussen geëxporteerd",
+    "commentaar_toegevoegd": "Commentaar toegevoegd",
+    "commentaar_gewijzigd": "Commentaar gewijzigd",
+    "vraag_gesteld": "Vraag aan ketenpartner gesteld",
+    "vraag_beantwoord": "Vraag beantwoord",
+    "gebruiker_aangemaakt": "Account aangemaakt",
+    "wachtwoord_gewijzigd": "Wachtwoord gewijzigd",
+    "gebruiker_uitgeschakeld": "Account uitgeschakeld",
+    "gebruiker_ingeschakeld": "Account weer ingeschakeld",
+    "token_aangemaakt": "API-token aangemaakt",
+    "token_ingetrokken": "API-token ingetrokken",
+    "audit_geexporteerd": "Auditlog geëxporteerd",
+}
+KOLOMMEN = ("tijd", "gebruiker", "rol", "actie", "onderwerp", "adres", "details")
+
+
+def schrijf(
+    session: Session,
+    actie: str,
+    wie: Gebruiker | str | None = None,
+    *,
+    onderwerp: str | None = None,
+    adres: str | None = None,
+    details: str | None = None,
+) -> None:
+    """Add one entry inside the caller's transaction."""
+    if actie not in ACTIES:
+        raise ValueError(f"onbekende auditactie '{actie}'")
+    naam = wie.naam if isinstance(wie, Gebruiker) else wie
+    rol = str(wie.rol) if isinstance(wie, Gebruiker) else None
+    session.add(
+        AuditRij(
+            gebruiker=naam[:64] if naam else None,
+            rol=rol,
+            actie=actie,
+            onderwerp=onderwerp[:120] if onderwerp else None,
+            adres=adres[:64] if adres else None,
+            details=details[:500] if details else None,
+        )
+    )
+
+
+@dataclass
+class AuditPagina:
+    regels: list[AuditRij]
+    totaal: int
+
+
+def lees(
+    session: Session,
+    *,
+    actie: str | None = None,
+    gebruiker: str | None = None,
+    limit: int | None = 100,
+    offset: int = 0,
+) -> AuditPagina:
+    """Newest first, optionally narrowed to one action or one user."""
+    stmt = select(AuditRij)
+    telling = select(func.count()).select_from(AuditRij)
+    if actie:
+        stmt, telling = stmt.where(AuditRij.actie == actie), telling.where(AuditRij.actie == actie)
+    if gebruiker:
+        stmt = stmt.where(AuditRij.gebruiker == gebruiker)
+        telling = telling.where(AuditRij.gebruiker == gebruiker)
+    stmt = stmt.order_by(col(AuditRij.tijd).desc(), col(AuditRij.id).desc()).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return AuditPagina(list(session.exec(stmt)), int(session.exec(telling).one()))
+
+
+def _tijd(t: datetime) -> str:
+    return t.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def als_csv(regels: Sequence[AuditRij]) -> str:
+    """The log as CSV with the columns of `KOLOMMEN` (times in UTC)."""
+    uit = io.StringIO()
+    schrijver = csv.writer(uit)
+    schrijver.writerow(KOLOMMEN)
+    for r in regels:
+        schrijver.writerow(
+            [_tijd(r.tijd), r.gebruiker or "", r.rol or "", r.actie, r.onderwerp or "",
+             r.adres or "", r.details or ""]
+        )
+    return uit.getvalue()
