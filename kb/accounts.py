@@ -225,6 +225,7 @@ def aanmelden(session: Session, naam: str, wachtwoord: str, adres: str | None) -
             session, "login_mislukt", naam.strip()[:64] or None, adres=adres,
             details="geweigerd: te veel pogingen",
         )
+        session.commit()  # the refusal is logged although the caller's block raises
         raise TeVeelPogingen(max(wachten))
     rij = _rij(session, naam) if naam.strip() else None
     try:
@@ -240,6 +241,7 @@ def aanmelden(session: Session, naam: str, wachtwoord: str, adres: str | None) -
         )
         audit.schrijf(session, "login_mislukt", naam.strip()[:64] or None, adres=adres,
                       details=reden)
+        session.commit()  # counters and log entry stay although the caller's block raises
         raise AccountFout("Gebruikersnaam of wachtwoord klopt niet.")
     if _HASHER.check_needs_rehash(rij.wachtwoord_hash):
         rij.wachtwoord_hash = _HASHER.hash(wachtwoord)
@@ -249,6 +251,17 @@ def aanmelden(session: Session, naam: str, wachtwoord: str, adres: str | None) -
     gebruiker = als_gebruiker(rij)
     audit.schrijf(session, "login", gebruiker, adres=adres)
     return gebruiker
+
+
+def controleer_huidig(session: Session, wie: Gebruiker, wachtwoord: str) -> None:
+    """Changing one's password asks for the current one (a forgotten open session)."""
+    rij = session.get(GebruikerRij, wie.id)
+    try:
+        ok = rij is not None and _HASHER.verify(rij.wachtwoord_hash, wachtwoord)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    if not ok:
+        raise AccountFout("Het huidige wachtwoord klopt niet.")
 
 
 @dataclass(frozen=True)
@@ -310,7 +323,9 @@ def maak_token(session: Session, gebruiker: Gebruiker, naam: str) -> str:
     """A new personal API token; the returned value is shown once and never stored."""
     naam = naam.strip()
     if not naam or len(naam) > 80:
-        raise AccountFout("Geef het token een naam van 1 tot 80 tekens, bijv. 'koppeling rapportage'.")
+        raise AccountFout(
+            "Geef het token een naam van 1 tot 80 tekens, bijv. 'koppeling rapportage'."
+        )
     assert gebruiker.id is not None
     waarde = TOKEN_PREFIX + secrets.token_urlsafe(32)
     session.add(

@@ -79,10 +79,17 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Alleen controleren, niets opslaan")
     ] = False,
+    concept: Annotated[
+        bool,
+        typer.Option("--concept", help="Als concept opslaan: de redactie publiceert ze na review"),
+    ] = False,
 ) -> None:
-    """Importeer casussen (upsert op ref). Eén foute casus: er wordt niets opgeslagen."""
+    """Importeer casussen (upsert op ref), direct gepubliceerd. Eén foute: niets opgeslagen."""
+    from kb.vocabulary import Status
+
     kb = _kb()
-    rapport = kb.import_files(paden, dry_run=dry_run, voortgang=_Voortgang())
+    status = Status.concept if concept else Status.gepubliceerd
+    rapport = kb.import_files(paden, dry_run=dry_run, voortgang=_Voortgang(), status=status)
     if not rapport.ok:
         typer.secho(
             f"Niets opgeslagen: {len(rapport.fouten)} fout(en) gevonden.", fg="red", err=True
@@ -96,7 +103,9 @@ def import_(
     assert rapport.opgeslagen is not None
     typer.echo(
         f"{len(rapport.opgeslagen.nieuw)} nieuwe en {len(rapport.opgeslagen.bijgewerkt)} "
-        f"bijgewerkte casussen opgeslagen; de kennisbank bevat er nu {kb.count()}."
+        f"bijgewerkte casussen opgeslagen"
+        + (" als concept (ter review in de webapp)" if concept else ", gepubliceerd")
+        + f"; de kennisbank bevat er nu {kb.count()}."
     )
 
 
@@ -111,15 +120,18 @@ def export(
     filter_: Annotated[
         list[str] | None, typer.Option("--filter", help="veld=waarde, bijv. afweging.besluit=pv")
     ] = None,
+    met_concepten: Annotated[
+        bool, typer.Option("--met-concepten", help="Ook concepten (voor een reservekopie)")
+    ] = False,
 ) -> None:
-    """Exporteer casussen in het uitwisselformaat; `kb import` leest dit ongewijzigd terug."""
+    """Exporteer de gepubliceerde casussen; `kb import` leest dit ongewijzigd terug."""
     if formaat not in EXPORT_FORMATEN:
         raise _fout(f"Onbekend formaat '{formaat}'; kies uit {', '.join(EXPORT_FORMATEN)}.")
     try:
         filters = Filters.parse(filter_ or [])
     except FilterFout as exc:
         raise _fout(str(exc)) from exc
-    tekst = _kb().export(formaat, filters)
+    tekst = _kb().export(formaat, filters, met_concepten=met_concepten)
     if uitvoer is None:
         sys.stdout.write(tekst)
         return
@@ -303,6 +315,162 @@ def main() -> None:  # pragma: no cover - console entry point
     app()
 
 
+# --- accounts ----------------------------------------------------------------
+
+user_app = typer.Typer(help="Accounts: aanmaken, wachtwoord zetten, uitschakelen.",
+                       no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _lees_wachtwoord(naam: str, genereer: bool) -> tuple[str, bool]:
+    """A password from a hidden prompt (twice), from stdin when piped, or generated.
+
+    Never as an argument: those end up in the shell history and the process list.
+    """
+    from kb import accounts
+
+    if genereer:
+        return accounts.nieuw_wachtwoord(), True
+    if sys.stdin.isatty():
+        wachtwoord = typer.prompt(f"Wachtwoord voor {naam}", hide_input=True,
+                                  confirmation_prompt="Nog eens")
+    else:
+        wachtwoord = sys.stdin.readline().rstrip("\n")
+    return wachtwoord, False
+
+
+def _accountactie(functie, *args, **kwargs):  # type: ignore[no-untyped-def]
+    from kb.accounts import AccountFout
+
+    try:
+        with _kb().session() as s:
+            return functie(s, *args, **kwargs)
+    except AccountFout as exc:
+        raise _fout(str(exc)) from exc
+
+
+@user_app.command("add")
+def user_add(
+    naam: str,
+    rol: Annotated[
+        str, typer.Option("--role", "--rol", help="leerplicht, keten, redactie, beheer")
+    ],
+    partij: Annotated[
+        str | None, typer.Option("--partij", help="bij keten: om, rvdk, halt, jeugdreclassering")
+    ] = None,
+    genereer: Annotated[
+        bool, typer.Option("--genereer", help="Maak een eenmalig wachtwoord en toon het")
+    ] = False,
+) -> None:
+    """Maak een account. Het wachtwoord wordt gevraagd (of via stdin gelezen)."""
+    from kb import accounts
+    from kb.toegang import SYSTEEM
+
+    wachtwoord, eenmalig = _lees_wachtwoord(naam, genereer)
+    _accountactie(accounts.maak, naam, rol, wachtwoord, partij=partij, moet_wijzigen=eenmalig,
+                  door=SYSTEEM)
+    typer.echo(f"Account '{naam}' ({rol}{', ' + partij if partij else ''}) aangemaakt.")
+    if eenmalig:
+        typer.echo(f"Eenmalig wachtwoord: {wachtwoord}  (bij de eerste keer inloggen wijzigen)")
+
+
+@user_app.command("passwd")
+def user_passwd(
+    naam: str,
+    genereer: Annotated[
+        bool, typer.Option("--genereer", help="Maak een eenmalig wachtwoord en toon het")
+    ] = False,
+) -> None:
+    """Zet een nieuw wachtwoord; alle sessies van het account eindigen."""
+    from kb import accounts
+    from kb.toegang import SYSTEEM
+
+    wachtwoord, eenmalig = _lees_wachtwoord(naam, genereer)
+    _accountactie(accounts.zet_wachtwoord, naam, wachtwoord, moet_wijzigen=eenmalig, door=SYSTEEM)
+    typer.echo(f"Wachtwoord van '{naam}' gewijzigd.")
+    if eenmalig:
+        typer.echo(f"Eenmalig wachtwoord: {wachtwoord}  (bij de eerste keer inloggen wijzigen)")
+
+
+@user_app.command("disable")
+def user_disable(naam: str) -> None:
+    """Schakel een account uit: inloggen, sessies en API-tokens werken meteen niet meer."""
+    from kb import accounts
+    from kb.toegang import SYSTEEM
+
+    _accountactie(accounts.zet_actief, naam, False, door=SYSTEEM)
+    typer.echo(f"Account '{naam}' uitgeschakeld.")
+
+
+@user_app.command("enable")
+def user_enable(naam: str) -> None:
+    """Schakel een uitgeschakeld account weer in."""
+    from kb import accounts
+    from kb.toegang import SYSTEEM
+
+    _accountactie(accounts.zet_actief, naam, True, door=SYSTEEM)
+    typer.echo(f"Account '{naam}' weer ingeschakeld.")
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Toon alle accounts."""
+    from kb import accounts
+
+    with _kb().session() as s:
+        for g in accounts.alle(s):
+            status = "actief" if g.actief else "uitgeschakeld"
+            partij = f" ({g.partij})" if g.partij else ""
+            typer.echo(f"{g.naam:<24} {g.rol}{partij:<22} {status}")
+
+
+@app.command("audit")
+def audit_(
+    uitvoer: Annotated[
+        Path | None, typer.Option("--output", "-o", help="CSV-bestand; zonder: standaarduitvoer")
+    ] = None,
+) -> None:
+    """Exporteer het auditlog als CSV (wie, wat, wanneer; zonder casustekst)."""
+    from kb import audit
+    from kb.toegang import SYSTEEM
+
+    with _kb().session() as s:
+        regels = audit.lees(s, limit=None).regels
+        audit.schrijf(s, "audit_geexporteerd", SYSTEEM, details=f"{len(regels)} regels")
+    tekst = audit.als_csv(regels)
+    if uitvoer is None:
+        sys.stdout.write(tekst)
+    else:
+        uitvoer.write_text(tekst, encoding="utf-8")
+        typer.echo(f"Auditlog geschreven naar {uitvoer}.", err=True)
+
+
+def _eerste_beheerder(kb: Casusbank) -> None:
+    """A fresh knowledge base gets a beheer account, so the first visit can log in."""
+    import os
+
+    from kb import accounts
+    from kb.toegang import SYSTEEM
+
+    with kb.session() as s:
+        if accounts.aantal(s) > 0:
+            return
+        gegeven = os.environ.get("KB_ADMIN_PASSWORD")
+        wachtwoord = gegeven or accounts.nieuw_wachtwoord()
+        naam = os.environ.get("KB_ADMIN_USER", "beheer")
+        try:
+            accounts.maak(s, naam, "beheer", wachtwoord, moet_wijzigen=not gegeven, door=SYSTEEM)
+        except accounts.AccountFout as exc:
+            raise _fout(f"KB_ADMIN_PASSWORD: {exc}") from exc
+    typer.secho(f"Eerste beheeraccount aangemaakt: gebruikersnaam '{naam}'.", bold=True)
+    if not gegeven:
+        typer.secho(
+            f"Eenmalig wachtwoord: {wachtwoord}\n"
+            "  (wordt niet opnieuw getoond; kies na het inloggen een eigen wachtwoord)",
+            bold=True,
+        )
+
+
 @app.command()
 def serve(
     host: Annotated[
@@ -320,6 +488,7 @@ def serve(
     if kb.count() == 0:
         typer.echo("Lege kennisbank: voorbeeldcasussen laden (eenmalig, enkele minuten).")
     _vul_met_voorbeelden(kb)
+    _eerste_beheerder(kb)
     typer.echo("Zoekmodel en anonimiteitscontrole laden…")
     # Loaded now, so the first search and the first live check do not keep the user waiting.
     _zoek_of_fout(kb.index.ensure_current)

@@ -235,3 +235,112 @@ class InlogPoging(SQLModel, table=True):
     mislukt: int = 0
     laatste: datetime = Field(default_factory=_nu, sa_type=DateTime)
     geblokkeerd_tot: datetime | None = Field(default=None, sa_type=DateTime)
+
+
+# --- intervisie and leerpaden (kb.intervisie, kb.leerpaden) ---------------------------
+# Appended to this module while accounts were being built in the same file; the import
+# can join the others at the top.
+from sqlalchemy import UniqueConstraint  # noqa: E402
+
+
+class IntervisieRij(SQLModel, table=True):
+    """An intervisie session: a facilitator, a join code and one or more rounds (cases)."""
+
+    __tablename__ = "intervisie"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(index=True, unique=True, max_length=12)
+    titel: str = Field(max_length=120)
+    thema: str | None = Field(default=None, max_length=40)
+    begeleider_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("gebruiker.id", ondelete="SET NULL"), index=True),
+    )
+    huidige_ronde: int = 1
+    afgesloten: bool = False
+    aangemaakt: datetime = Field(default_factory=_nu, sa_type=DateTime)
+
+
+class IntervisieRonde(SQLModel, table=True):
+    """One case discussed in a session; the decision stays hidden until `onthuld`."""
+
+    __tablename__ = "intervisie_ronde"
+
+    id: int | None = Field(default=None, primary_key=True)
+    intervisie_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("intervisie.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    volgorde: int
+    casus_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("casus.id", ondelete="CASCADE"), nullable=False)
+    )
+    onthuld: bool = False
+
+
+class IntervisieDeelnemer(SQLModel, table=True):
+    """A participant: only a chosen name, and the hash of the key in their browser cookie."""
+
+    __tablename__ = "intervisie_deelnemer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    intervisie_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("intervisie.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    naam: str = Field(max_length=40)
+    sleutel_hash: str = Field(index=True, unique=True, max_length=64)
+    aangemaakt: datetime = Field(default_factory=_nu, sa_type=DateTime)
+
+
+class IntervisieAntwoord(SQLModel, table=True):
+    """A participant's own decision in one round; lists are stored space-separated."""
+
+    __tablename__ = "intervisie_antwoord"
+    __table_args__ = (UniqueConstraint("ronde_id", "deelnemer_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    ronde_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("intervisie_ronde.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    deelnemer_id: int = Field(
+        sa_column=Column(
+            Integer,
+            ForeignKey("intervisie_deelnemer.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        )
+    )
+    besluit: str = Field(max_length=20)
+    pv_tegen: str = Field(default="", max_length=40)
+    factoren: str = Field(default="", sa_type=Text)
+    motivatie: str = Field(default="", sa_type=Text)
+    gewijzigd: datetime = Field(default_factory=_nu, sa_type=DateTime)
+
+
+class LeerpadAntwoord(SQLModel, table=True):
+    """A learner's answer to one step of a leerpad (the paths themselves live in YAML)."""
+
+    __tablename__ = "leerpad_antwoord"
+    __table_args__ = (UniqueConstraint("gebruiker_id", "leerpad", "ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    gebruiker_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("gebruiker.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    leerpad: str = Field(max_length=64, index=True)
+    ref: str = Field(max_length=64)
+    besluit: str = Field(max_length=20)
+    pv_tegen: str = Field(default="", max_length=40)
+    factoren: str = Field(default="", sa_type=Text)
+    motivatie: str = Field(default="", sa_type=Text)
+    beantwoord: datetime = Field(default_factory=_nu, sa_type=DateTime)

@@ -17,7 +17,15 @@ from sqlmodel import col, select
 from kb.models import CasusRij, CasusWaarde, CommentaarRij
 from kb.schema import Casus
 from kb.service import Casusbank
-from kb.store import LIJST_FILTERS, SCALAIRE_FILTERS, Filters, apply_filters, naar_casus
+from kb.store import (
+    LIJST_FILTERS,
+    SCALAIRE_FILTERS,
+    Filters,
+    apply_filters,
+    naar_casus,
+    zichtbaar,
+)
+from kb.toegang import Gebruiker
 
 # The fields /bladeren offers as facets, named as filters are named everywhere.
 FACET_VELDEN: tuple[str, ...] = (
@@ -67,19 +75,21 @@ def _met_tekst(stmt: Any, tekst: str) -> Any:
 
 def lijst(
     kb: Casusbank, filters: Filters | None = None, *, tekst: str = "", limit: int = 20,
-    offset: int = 0,
+    offset: int = 0, kijker: Gebruiker | None = None,
 ) -> Pagina:
-    """One page of the cases matching the filters and the free text, ordered by ref."""
+    """One page of the cases `kijker` sees (kb.store.zichtbaar) matching the filters and
+    the free text, ordered by ref."""
     with kb.session() as s:
         telling = apply_filters(select(func.count()).select_from(CasusRij), filters)
-        totaal = int(s.exec(_met_tekst(telling, tekst)).one())
-        stmt = _met_tekst(apply_filters(select(CasusRij), filters), tekst)
+        totaal = int(s.exec(zichtbaar(_met_tekst(telling, tekst), kijker)).one())
+        stmt = zichtbaar(_met_tekst(apply_filters(select(CasusRij), filters), tekst), kijker)
         rijen = s.exec(stmt.order_by(CasusRij.ref).offset(offset).limit(limit)).all()
         return Pagina([naar_casus(r) for r in rijen], totaal, limit, offset)
 
 
 def facetten(
-    kb: Casusbank, filters: Filters | None = None, *, tekst: str = ""
+    kb: Casusbank, filters: Filters | None = None, *, tekst: str = "",
+    kijker: Gebruiker | None = None,
 ) -> dict[str, dict[str, int]]:
     """Per facet field: value -> number of matching cases, under all other filters."""
     filters = filters or Filters()
@@ -98,6 +108,7 @@ def facetten(
                     .join(CasusWaarde, col(CasusWaarde.casus_id) == CasusRij.id)
                     .where(CasusWaarde.veld == LIJST_FILTERS[veld])
                 )
-            stmt = _met_tekst(apply_filters(stmt, overige), tekst).group_by(kolom)
+            stmt = zichtbaar(_met_tekst(apply_filters(stmt, overige), tekst), kijker)
+            stmt = stmt.group_by(kolom)
             result[veld] = {str(w): int(n) for w, n in s.exec(stmt) if w is not None}
     return result

@@ -75,7 +75,9 @@ class Casusbank:
         with self.session() as s:
             return get_case(s, ref, app_commentaar=app_commentaar)
 
-    def all(self, filters: Filters | None = None, *, alleen_gepubliceerd: bool = False) -> list[Casus]:
+    def all(
+        self, filters: Filters | None = None, *, alleen_gepubliceerd: bool = False
+    ) -> list[Casus]:
         with self.session() as s:
             return list_cases(s, filters, alleen_gepubliceerd=alleen_gepubliceerd)
 
@@ -148,7 +150,9 @@ class Casusbank:
         """Load the seed corpus into an empty knowledge base; None when it had cases."""
         if self.count() > 0:
             return None
-        rapport = self.import_files([self.settings.seeds_dir], voortgang=voortgang)
+        # Only the case files at the top: sub-folders (leerpaden/) hold other material.
+        bestanden = sorted(p for p in self.settings.seeds_dir.iterdir() if p.is_file())
+        rapport = self.import_files(bestanden, voortgang=voortgang)
         if not rapport.ok:
             raise GeweigerdeCasus(rapport.fouten)
         return rapport

@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
 from kb.models import CasusRij
 from kb.service import Casusbank
 from kb.store import Filters, apply_filters, naar_casus
-from kb.vocabulary import FACTOR_BY_CODE
+from kb.toegang import Gebruiker
+from kb.vocabulary import FACTOR_BY_CODE, Status
 from search.explain import herken_factoren, samenvatting, snippet, vergelijk_factoren
 from search.fusion import ranking, rrf
 from search.lexical import contains_phrases, phrases
@@ -39,6 +41,8 @@ class Zoekvraag:
     limit: int = 10
     modus: str = "hybrid"
     uitsluiten: list[str] = field(default_factory=list)
+    # Whose search: published cases plus their own concepts. None: published only.
+    kijker: Gebruiker | None = None
 
     def controleer(self) -> None:
         if self.modus not in MODI:
@@ -59,6 +63,16 @@ def _toegestane_ids(session: Session, filters: Filters) -> set[int] | None:
     return {int(i) for i in session.exec(stmt)}
 
 
+def _verborgen_ids(session: Session, kijker: Gebruiker | None) -> set[int]:
+    """Cases the searcher may not see: unpublished ones of others (usually few or none)."""
+    stmt = select(CasusRij.id).where(CasusRij.status != Status.gepubliceerd)
+    if kijker is not None and kijker.id is not None:
+        stmt = stmt.where(
+            or_(col(CasusRij.auteur_id).is_(None), col(CasusRij.auteur_id) != kijker.id)
+        )
+    return {int(i) for i in session.exec(stmt)}
+
+
 def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
     vraag.controleer()
     index = kb.index
@@ -70,11 +84,13 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
 
     with Session(kb.engine) as s:
         toegestaan = _toegestane_ids(s, vraag.filters)
+        uit = _verborgen_ids(s, vraag.kijker)
         if vraag.uitsluiten:
-            uit = {
+            uit |= {
                 int(i)
                 for i in s.exec(select(CasusRij.id).where(col(CasusRij.ref).in_(vraag.uitsluiten)))
             }
+        if uit:
             if toegestaan is None:
                 toegestaan = {int(i) for i in s.exec(select(CasusRij.id))}
             toegestaan -= uit
@@ -180,8 +196,13 @@ def _resultaat(
     }
 
 
-def vergelijkbaar(kb: Casusbank, ref: str, limit: int = 5) -> dict[str, Any]:
-    """Precedents similar to a stored case: its description and factors as the query."""
+def vergelijkbaar(
+    kb: Casusbank, ref: str, limit: int = 5, *, kijker: Gebruiker | None = None
+) -> dict[str, Any]:
+    """Precedents similar to a stored case: its description and factors as the query.
+
+    The caller checks that `kijker` may see the case itself (kb.review).
+    """
     casus = kb.get(ref)
     if casus is None:
         raise ZoekFout(f"casus '{ref}' bestaat niet")
@@ -190,6 +211,7 @@ def vergelijkbaar(kb: Casusbank, ref: str, limit: int = 5) -> dict[str, Any]:
         factoren=list(casus.afweging.factoren or []),
         limit=limit,
         uitsluiten=[ref],
+        kijker=kijker,
     )
     result = zoek(kb, vraag)
     result["query"] = ref

@@ -12,17 +12,26 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
+from kb import review
 from kb.overzicht import lijst
 from kb.schema import naar_uitwisseling
 from kb.service import Casusbank, GeweigerdeCasus
 from kb.store import FilterFout, Filters
+from kb.toegang import Gebruiker
 from search.embedder import EmbedderFout
 from search.service import MODI, ZoekFout, Zoekvraag, vergelijkbaar, zoek
+from web.auth import LEZEN, SCHRIJVEN
 from web.deps import get_kb
 
-router = APIRouter(prefix="/api", tags=["api"])
+# Declares the Bearer scheme in the OpenAPI description (the Authorize button in /docs);
+# the token itself is read by web.auth for every request.
+_BEARER = HTTPBearer(
+    auto_error=False, description="Persoonlijk API-token (maak er een op /account)"
+)
+router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(_BEARER)])
 
 VOORBEELD: dict[str, Any] = {
     "ref": "VB-2024-001",
@@ -74,6 +83,7 @@ class Zoekverzoek(BaseModel):
 @router.get("/cases", summary="Casussen, met filters (veld=waarde) en paginering")
 def cases(
     request: Request,
+    wie: Gebruiker = Depends(LEZEN),
     kb: Casusbank = Depends(get_kb),
     q: str = Query("", description="Vrije tekst: elk woord moet in de casus voorkomen"),
     limit: int = Query(50, ge=1, le=500),
@@ -84,7 +94,7 @@ def cases(
         for veld, waarde in request.query_params.multi_items():
             if veld not in ("q", "limit", "offset"):
                 filters.add(veld, waarde)
-        pagina = lijst(kb, filters, tekst=q, limit=limit, offset=offset)
+        pagina = lijst(kb, filters, tekst=q, limit=limit, offset=offset, kijker=wie)
     except FilterFout as exc:
         return geweigerd([str(exc)])
     return {
@@ -96,22 +106,26 @@ def cases(
 
 
 @router.get("/cases/{ref}", summary="Eén casus in het uitwisselformaat")
-def get_case(ref: str, kb: Casusbank = Depends(get_kb)) -> Any:
-    casus = kb.get(ref)
-    if casus is None:
-        raise _niet_gevonden(ref)
-    return naar_uitwisseling(casus)
+def get_case(
+    ref: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Any:
+    return naar_uitwisseling(review.lees(kb, ref, wie))
 
 
-@router.post("/cases", status_code=201, summary="Nieuwe casus (409 als de ref al bestaat)")
-def create_case(data: CasusBody, kb: Casusbank = Depends(get_kb)) -> Any:
+@router.post(
+    "/cases", status_code=201,
+    summary="Nieuwe casus, als concept voor review (409 als de ref al bestaat)",
+)
+def create_case(
+    data: CasusBody, wie: Gebruiker = Depends(SCHRIJVEN), kb: Casusbank = Depends(get_kb)
+) -> Any:
     ref = data.get("ref")
     if isinstance(ref, str) and kb.get(ref) is not None:
         return geweigerd(
             [f"ref: er is al een casus '{ref}'; wijzig hem met PUT /api/cases/{ref}"], 409
         )
     try:
-        casus = kb.save(data)
+        casus = kb.save(data, door=wie)
     except GeweigerdeCasus as exc:
         return geweigerd(exc.fouten)
     return JSONResponse(
@@ -119,37 +133,51 @@ def create_case(data: CasusBody, kb: Casusbank = Depends(get_kb)) -> Any:
     )
 
 
-@router.put("/cases/{ref}", summary="Casus vervangen (of aanmaken onder deze ref)")
-def put_case(ref: str, data: CasusBody, kb: Casusbank = Depends(get_kb)) -> Any:
+@router.put(
+    "/cases/{ref}", summary="Casus vervangen (of aanmaken onder deze ref); wordt een concept"
+)
+def put_case(
+    ref: str, data: CasusBody, wie: Gebruiker = Depends(SCHRIJVEN),
+    kb: Casusbank = Depends(get_kb),
+) -> Any:
     bestond = kb.get(ref) is not None
+    if bestond:
+        review.info(kb, ref, wie)  # 404 for a case this user cannot see
     try:
-        casus = kb.save(data, ref=ref)
+        casus = kb.save(data, ref=ref, door=wie)
     except GeweigerdeCasus as exc:
         return geweigerd(exc.fouten)
     return JSONResponse(naar_uitwisseling(casus), status_code=200 if bestond else 201)
 
 
 @router.delete("/cases/{ref}", status_code=204, summary="Casus verwijderen")
-def delete_case(ref: str, kb: Casusbank = Depends(get_kb)) -> Response:
-    if not kb.delete(ref):
+def delete_case(
+    ref: str, wie: Gebruiker = Depends(SCHRIJVEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
+    review.info(kb, ref, wie)  # 404 for a case this user cannot see
+    if not kb.delete(ref, door=wie):
         raise _niet_gevonden(ref)
     return Response(status_code=204)
 
 
 @router.get("/cases/{ref}/similar", summary="Casussen die op deze casus lijken")
 def similar(
-    ref: str, kb: Casusbank = Depends(get_kb), limit: int = Query(5, ge=1, le=100)
+    ref: str,
+    wie: Gebruiker = Depends(LEZEN),
+    kb: Casusbank = Depends(get_kb),
+    limit: int = Query(5, ge=1, le=100),
 ) -> Any:
-    if kb.get(ref) is None:
-        raise _niet_gevonden(ref)
+    review.info(kb, ref, wie)  # 404 for a case this user cannot see
     try:
-        return vergelijkbaar(kb, ref, limit)
+        return vergelijkbaar(kb, ref, limit, kijker=wie)
     except EmbedderFout as exc:
         return geweigerd([str(exc)], 503)
 
 
 @router.post("/search", summary="Zoek vergelijkbare casussen (antwoord als kb search --json)")
-def search(verzoek: Zoekverzoek, kb: Casusbank = Depends(get_kb)) -> Any:
+def search(
+    verzoek: Zoekverzoek, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Any:
     try:
         filters = Filters()
         for veld, waarden in verzoek.filters.items():
@@ -161,6 +189,7 @@ def search(verzoek: Zoekverzoek, kb: Casusbank = Depends(get_kb)) -> Any:
             factoren=verzoek.factoren,
             limit=verzoek.limit,
             modus=verzoek.mode,
+            kijker=wie,
         )
         return zoek(kb, vraag)
     except (ZoekFout, FilterFout) as exc:

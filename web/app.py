@@ -7,25 +7,41 @@ gets a Dutch error page, the API a JSON body with `detail`.
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from http import HTTPStatus
+
+from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kb.review import NietGevonden
 from kb.schema import veldfouten
 from kb.service import Casusbank
-from web import api, invoer, pages
-from web.templating import STATIC_DIR, templates
+from kb.toegang import Gebruiker, Geweigerd
+from web import api, beheer, invoer, pages, review, sessies
+from web.auth import (
+    LEZEN,
+    WACHTWOORD_PAD,
+    Identificatie,
+    NietIngelogd,
+    WachtwoordWijzigen,
+    naar_login,
+)
+from web.beveiliging import Beveiliging
+from web.templating import STATIC_DIR, is_htmx, templates
 
 FOUTTITELS = {
     400: "Dit verzoek klopt niet",
+    403: "Dit mag u niet",
     404: "Pagina niet gevonden",
     405: "Dit kan hier niet",
     422: "Dit verzoek klopt niet",
 }
+
+
+_STATUSSEN = {s.value for s in HTTPStatus}
 
 
 def _is_api(request: Request) -> bool:
@@ -45,11 +61,13 @@ async def _http_fout(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if _is_api(request):
         return await http_exception_handler(request, exc)
-    melding = exc.detail if exc.status_code == 404 and exc.detail != "Not Found" else (
-        "Het adres bestaat niet (meer). Zoek de casus op via Twijfelgeval of Bladeren."
-        if exc.status_code == 404
-        else "Probeer het opnieuw vanaf de startpagina."
-    )
+    standaard = HTTPStatus(exc.status_code).phrase if exc.status_code in _STATUSSEN else ""
+    if exc.detail and exc.detail != standaard:
+        melding = str(exc.detail)  # our own Dutch message
+    elif exc.status_code == 404:
+        melding = "Het adres bestaat niet (meer). Zoek de casus op via Twijfelgeval of Bladeren."
+    else:
+        melding = "Probeer het opnieuw vanaf de startpagina."
     return _foutpagina(request, exc.status_code, melding)
 
 
@@ -76,6 +94,40 @@ async def _interne_fout(request: Request, _exc: Exception) -> Response:
     return _foutpagina(request, 500, melding)
 
 
+async def _niet_ingelogd(request: Request, _exc: Exception) -> Response:
+    if _is_api(request) or request.url.path == "/openapi.json":
+        return JSONResponse(
+            {"detail": "Niet ingelogd: stuur een persoonlijk API-token mee "
+             "(Authorization: Bearer kb_...); maak er een op /account."},
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    if is_htmx(request):
+        # htmx follows HX-Redirect with a full page load, so the login page is not
+        # swapped into a fragment of the old page.
+        return Response(status_code=401, headers={"HX-Redirect": naar_login(request)})
+    return RedirectResponse(naar_login(request), status_code=303)
+
+
+async def _wachtwoord_wijzigen(request: Request, _exc: Exception) -> Response:
+    melding = "Kies eerst een eigen wachtwoord op /account/wachtwoord."
+    if _is_api(request):
+        return JSONResponse({"detail": melding}, status_code=403)
+    return RedirectResponse(WACHTWOORD_PAD, status_code=303)
+
+
+async def _geweigerd(request: Request, exc: Exception) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": str(exc)}, status_code=403)
+    return _foutpagina(request, 403, str(exc))
+
+
+async def _niet_gevonden(request: Request, exc: Exception) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+    return _foutpagina(request, 404, str(exc))
+
+
 def create_app(kb: Casusbank | None = None) -> FastAPI:
     app = FastAPI(
         title="Casusbank Leerplicht",
@@ -86,24 +138,35 @@ def create_app(kb: Casusbank | None = None) -> FastAPI:
         version="0.1.0",
         docs_url=None,  # served below from local files: no CDN on a closed network
         redoc_url=None,
+        openapi_url=None,  # served below, for signed-in users only
     )
     app.state.kb = kb or Casusbank()
 
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_schema(_: Gebruiker = Depends(LEZEN)) -> JSONResponse:
+        return JSONResponse(app.openapi())
+
     @app.get("/docs", include_in_schema=False)
-    def api_documentatie() -> Response:
-        return get_swagger_ui_html(
-            openapi_url=app.openapi_url or "/openapi.json",
-            title="Casusbank Leerplicht: API",
-            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-            swagger_css_url="/static/swagger/swagger-ui.css",
-            swagger_favicon_url="/static/swagger/favicon-32x32.png",
-        )
+    def api_documentatie(request: Request, _: Gebruiker = Depends(LEZEN)) -> Response:
+        # Served from local files with a file for its start script, so that /docs needs
+        # no CDN and no exception to the Content-Security-Policy.
+        return templates.TemplateResponse(request, "docs.html", {})
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(sessies.router)
     app.include_router(api.router)
     app.include_router(invoer.router)
+    app.include_router(review.router)
+    app.include_router(beheer.router)
     app.include_router(pages.router)
     app.add_exception_handler(StarletteHTTPException, _http_fout)
     app.add_exception_handler(RequestValidationError, _ongeldig_verzoek)
+    app.add_exception_handler(NietIngelogd, _niet_ingelogd)
+    app.add_exception_handler(WachtwoordWijzigen, _wachtwoord_wijzigen)
+    app.add_exception_handler(Geweigerd, _geweigerd)
+    app.add_exception_handler(NietGevonden, _niet_gevonden)
     app.add_exception_handler(Exception, _interne_fout)
+    # Outermost last: headers and the size limit apply to every answer, errors included.
+    app.add_middleware(Identificatie)
+    app.add_middleware(Beveiliging)
     return app

@@ -14,8 +14,11 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from ingest.anonymity import get_guard
+from kb import review
 from kb.service import Casusbank, GeweigerdeCasus
+from kb.toegang import Gebruiker, Geweigerd
 from web import forms
+from web.auth import LEZEN, SCHRIJVEN
 from web.deps import get_kb
 from web.templating import render
 
@@ -45,10 +48,10 @@ def _formulier(
 
 
 def _opslaan(
-    request: Request, kb: Casusbank, waarden: forms.Waarden, ref: str | None
+    request: Request, kb: Casusbank, wie: Gebruiker, waarden: forms.Waarden, ref: str | None
 ) -> Response:
-    if ref is not None and kb.get(ref) is None:
-        raise HTTPException(404, f"Er is geen casus met ref '{ref}'.")
+    if ref is not None:
+        _mag_wijzigen(kb, ref, wie)
     data = forms.naar_casus(waarden)
     if ref is None and data.get("ref") and kb.get(str(data["ref"])) is not None:
         fouten = forms.Fouten(
@@ -56,25 +59,36 @@ def _opslaan(
         )
         return _formulier(request, waarden, ref=ref, fouten=fouten)
     try:
-        casus = kb.save(data, ref=ref)
+        casus = kb.save(data, ref=ref, door=wie)
     except GeweigerdeCasus as exc:
         return _formulier(request, waarden, ref=ref, fouten=forms.verdeel_fouten(exc.fouten))
     return RedirectResponse(f"/casus/{casus.ref}", status_code=303)
 
 
+def _mag_wijzigen(kb: Casusbank, ref: str, wie: Gebruiker) -> None:
+    if not review.info(kb, ref, wie).mag_wijzigen:  # NietGevonden when not even visible
+        raise Geweigerd(
+            f"Casus '{ref}' is van een collega; alleen de auteur en de redactie wijzigen hem."
+        )
+
+
 @router.get("/casus/nieuw", summary="Formulier voor een nieuwe casus")
-def nieuw(request: Request) -> Response:
+def nieuw(request: Request, _: Gebruiker = Depends(SCHRIJVEN)) -> Response:
     return _formulier(request, forms.leeg(), ref=None)
 
 
 @router.post("/casus/nieuw", summary="Sla een nieuwe casus op")
-async def nieuw_opslaan(request: Request, kb: Casusbank = Depends(get_kb)) -> Response:
+async def nieuw_opslaan(
+    request: Request, wie: Gebruiker = Depends(SCHRIJVEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
     waarden = forms.uit_formulier(await request.form())
-    return await run_in_threadpool(_opslaan, request, kb, waarden, None)
+    return await run_in_threadpool(_opslaan, request, kb, wie, waarden, None)
 
 
 @router.post("/casus/anonimiteit", summary="Controleer één tekstveld op persoonsgegevens")
-async def anonimiteit(request: Request, veld: str = Query(...)) -> Response:
+async def anonimiteit(
+    request: Request, veld: str = Query(...), _: Gebruiker = Depends(LEZEN)
+) -> Response:
     tekst = str((await request.form()).get(veld) or "").replace("\r\n", "\n")
     bevindingen = await run_in_threadpool(get_guard().check_text, tekst)
     context = {
@@ -87,27 +101,35 @@ async def anonimiteit(request: Request, veld: str = Query(...)) -> Response:
 
 
 @router.get("/casus/{ref}/bewerken", summary="Formulier om een casus te wijzigen")
-def bewerken(ref: str, request: Request, kb: Casusbank = Depends(get_kb)) -> Response:
-    casus = kb.get(ref)
-    if casus is None:
-        raise HTTPException(404, f"Er is geen casus met ref '{ref}'.")
+def bewerken(
+    ref: str, request: Request, wie: Gebruiker = Depends(SCHRIJVEN),
+    kb: Casusbank = Depends(get_kb),
+) -> Response:
+    _mag_wijzigen(kb, ref, wie)
+    # Commentaar partners wrote in the app is theirs: the form edits only the case's own.
+    casus = review.lees(kb, ref, wie, app_commentaar=False)
     return _formulier(request, forms.uit_casus(casus.model_dump(mode="json")), ref=ref)
 
 
 @router.post("/casus/{ref}/bewerken", summary="Sla een gewijzigde casus op")
 async def bewerken_opslaan(
-    ref: str, request: Request, kb: Casusbank = Depends(get_kb)
+    ref: str, request: Request, wie: Gebruiker = Depends(SCHRIJVEN),
+    kb: Casusbank = Depends(get_kb),
 ) -> Response:
     waarden = forms.uit_formulier(await request.form())
     waarden.velden["ref"] = ref
-    return await run_in_threadpool(_opslaan, request, kb, waarden, ref)
+    return await run_in_threadpool(_opslaan, request, kb, wie, waarden, ref)
 
 
 @router.post("/casus/{ref}/verwijderen", summary="Verwijder een casus")
-async def verwijderen(ref: str, request: Request, kb: Casusbank = Depends(get_kb)) -> Response:
+async def verwijderen(
+    ref: str, request: Request, wie: Gebruiker = Depends(SCHRIJVEN),
+    kb: Casusbank = Depends(get_kb),
+) -> Response:
     if (await request.form()).get("bevestig") != "ja":
         return RedirectResponse(f"/casus/{ref}/bewerken#verwijderen", status_code=303)
-    if not await run_in_threadpool(kb.delete, ref):
+    await run_in_threadpool(review.info, kb, ref, wie)  # 404 for a case one cannot see
+    if not await run_in_threadpool(lambda: kb.delete(ref, door=wie)):
         raise HTTPException(404, f"Er is geen casus met ref '{ref}'.")
-    return RedirectResponse("/bladeren", status_code=303)
+    return RedirectResponse("/mijn", status_code=303)
 

@@ -12,16 +12,20 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from kb import ketenoverleg, review
+from kb.ketenoverleg import AppCommentaar
 from kb.overzicht import FACET_VELDEN, facetten, lijst
 from kb.service import Casusbank
 from kb.store import FilterFout, Filters
-from kb.vocabulary import FACTOREN, LABELS, Richting
+from kb.toegang import VRAAG_PARTIJEN, Gebruiker, Recht
+from kb.vocabulary import FACTOREN, LABELS, Richting, Status
 from search.embedder import EmbedderFout
 from search.explain import factor_info
 from search.service import ZoekFout, Zoekvraag, vergelijkbaar, zoek
+from web.auth import LEZEN
 from web.deps import get_kb
 from web.grafiek import staafdiagram
 from web.templating import is_htmx, render
@@ -69,13 +73,17 @@ def _zoekvraag(params: Any) -> Zoekvraag:
 
 
 @router.get("/", summary="Twijfelgeval: zoek vergelijkbare casussen")
-def twijfelgeval(request: Request, kb: Casusbank = Depends(get_kb)) -> Response:
+def twijfelgeval(
+    request: Request, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
     params = request.query_params
     resultaat, fout = None, None
     # An htmx search with every field empty arrives without parameters: still answer it.
     if params or is_htmx(request):
         try:
-            resultaat = zoek(kb, _zoekvraag(params))
+            vraag = _zoekvraag(params)
+            vraag.kijker = wie
+            resultaat = zoek(kb, vraag)
         except ZOEKFOUTEN as exc:
             fout = str(exc)
     context = {
@@ -108,49 +116,86 @@ def _per_richting(codes: list[str]) -> list[tuple[str, list[dict[str, str]]]]:
     ]
 
 
-def _per_partij(commentaar: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+def _per_partij(
+    commentaar: list[dict[str, Any]], uit_app: list[AppCommentaar], wie: Gebruiker
+) -> list[tuple[str, list[dict[str, Any]]]]:
+    """Commentaar grouped by partij: that of the case text, then what partners wrote here."""
     groepen: dict[str, list[dict[str, Any]]] = {}
     for c in commentaar:
         groepen.setdefault(c["partij"], []).append(c)
+    for a in uit_app:
+        groepen.setdefault(a.partij, []).append(
+            {
+                "partij": a.partij, "oordeel": a.oordeel, "tekst": a.tekst, "moment": a.moment,
+                "id": a.id, "auteur": a.auteur, "versie": a.versie, "gewijzigd": a.gewijzigd,
+                "eerdere": a.eerdere, "eigen": wie.id is not None and a.auteur_id == wie.id,
+            }
+        )
     return list(groepen.items())
 
 
-def _casuspagina(request: Request, kb: Casusbank, ref: str, *, met_vergelijkbare: bool) -> Response:
-    gevonden = kb.get(ref)
-    if gevonden is None:
-        raise HTTPException(404, f"Er is geen casus met ref '{ref}'.")
+def casus_response(
+    request: Request, kb: Casusbank, wie: Gebruiker, ref: str, *,
+    fouten: dict[str, str] | None = None, invoer: dict[str, dict[str, str]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The case page with messages at the forms that were refused (web.review)."""
+    return _casuspagina(request, kb, wie, ref, met_vergelijkbare=False, fouten=fouten,
+                        invoer=invoer, status_code=status_code)
+
+
+def _casuspagina(
+    request: Request, kb: Casusbank, wie: Gebruiker, ref: str, *, met_vergelijkbare: bool,
+    fouten: dict[str, str] | None = None, invoer: dict[str, dict[str, str]] | None = None,
+    status_code: int = 200,
+) -> Response:
+    status = review.info(kb, ref, wie)  # NietGevonden (404) when not visible to `wie`
+    gevonden = review.lees(kb, ref, wie, app_commentaar=False)
     data = gevonden.model_dump(mode="json")  # absent optional fields are None, not missing
     vergelijkbare, fout = None, None
     if met_vergelijkbare:
         try:
-            vergelijkbare = vergelijkbaar(kb, ref, limit=5)["results"]
+            vergelijkbare = vergelijkbaar(kb, ref, limit=5, kijker=wie)["results"]
         except ZOEKFOUTEN as exc:
             vergelijkbare, fout = [], str(exc)
     context = {
         "titel": gevonden.titel,
         "casus": data,
+        "review": status,
         "factoren": _per_richting(data["afweging"]["factoren"] or []),
-        "commentaar": _per_partij(data["commentaar"] or []),
+        "commentaar": _per_partij(
+            data["commentaar"] or [], ketenoverleg.bij_casus(kb, ref), wie
+        ),
+        "vragen": ketenoverleg.vragen_bij(kb, ref, wie),
+        "vraag_partijen": VRAAG_PARTIJEN,
+        "mag_commentaar": wie.mag(Recht.commentaar) and status.status == Status.gepubliceerd,
+        "anonimiteit": review.controleer_anonimiteit(kb, ref, wie)
+        if status.mag_publiceren else None,
         "vergelijkbare": vergelijkbare,
         "fout": fout,
+        "fouten": fouten or {},
+        "invoer": invoer or {},
     }
     return render(
-        request, "casus.html", context, blocks=["vergelijkbaar"] if met_vergelijkbare else None
+        request, "casus.html", context, blocks=["vergelijkbaar"] if met_vergelijkbare else None,
+        status_code=status_code,
     )
 
 
 @router.get("/casus/{ref}", summary="Eén casus")
-def casus(ref: str, request: Request, kb: Casusbank = Depends(get_kb)) -> Response:
+def casus(
+    ref: str, request: Request, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
     # Finding similar cases embeds the whole case (a second or two): the page comes
     # first and htmx fetches them from /vergelijkbaar; without JavaScript, a link does.
-    return _casuspagina(request, kb, ref, met_vergelijkbare=False)
+    return _casuspagina(request, kb, wie, ref, met_vergelijkbare=False)
 
 
 @router.get("/casus/{ref}/vergelijkbaar", summary="Eén casus met vergelijkbare casussen")
 def casus_met_vergelijkbare(
-    ref: str, request: Request, kb: Casusbank = Depends(get_kb)
+    ref: str, request: Request, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
 ) -> Response:
-    return _casuspagina(request, kb, ref, met_vergelijkbare=True)
+    return _casuspagina(request, kb, wie, ref, met_vergelijkbare=True)
 
 
 def _url(pad: str, paren: list[tuple[str, str]]) -> str:
@@ -200,7 +245,9 @@ def _wissel(paren: list[tuple[str, str]], veld: str, waarde: str) -> str:
 
 
 @router.get("/bladeren", summary="Alle casussen met facetten")
-def bladeren(request: Request, kb: Casusbank = Depends(get_kb)) -> Response:
+def bladeren(
+    request: Request, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
     paren = [(k, v) for k, v in request.query_params.multi_items() if v.strip()]
     tekst = request.query_params.get("q", "").strip()
     try:
@@ -214,12 +261,12 @@ def bladeren(request: Request, kb: Casusbank = Depends(get_kb)) -> Response:
             if k not in ("q", "pagina"):
                 filters.add(k, v)
         offset = (pagina_nr - 1) * PER_PAGINA
-        pagina = lijst(kb, filters, tekst=tekst, limit=PER_PAGINA, offset=offset)
-        tellingen = facetten(kb, filters, tekst=tekst)
+        pagina = lijst(kb, filters, tekst=tekst, limit=PER_PAGINA, offset=offset, kijker=wie)
+        tellingen = facetten(kb, filters, tekst=tekst, kijker=wie)
     except FilterFout as exc:
         fout = str(exc)
-        pagina = lijst(kb, tekst=tekst, limit=PER_PAGINA)
-        tellingen, filters, pagina_nr = facetten(kb, tekst=tekst), Filters(), 1
+        pagina = lijst(kb, tekst=tekst, limit=PER_PAGINA, kijker=wie)
+        tellingen, filters, pagina_nr = facetten(kb, tekst=tekst, kijker=wie), Filters(), 1
         paren = [(k, v) for k, v in paren if k == "q"]
     paginas = max(math.ceil(pagina.totaal / PER_PAGINA), 1)
     zonder_pagina = [(k, v) for k, v in paren if k != "pagina"]

@@ -15,12 +15,20 @@ from fastapi import Request
 from fastapi.responses import Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from kb.toegang import ROL_LABELS, Recht
 from kb.vocabulary import FACTOR_GROEPEN, FACTOREN, LABELS, RICHTING_LABELS, label
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
 
-templates = Jinja2Blocks(directory=WEB_DIR / "templates")
+def _wie(request: Request) -> dict[str, Any]:
+    """The signed-in user and the CSRF token, for the menu and every form."""
+    from web.auth import template_context
+
+    return template_context(request)
+
+
+templates = Jinja2Blocks(directory=WEB_DIR / "templates", context_processors=[_wie])
 templates.env.autoescape = True
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
@@ -30,6 +38,8 @@ templates.env.globals.update(
     FACTOR_GROEPEN=FACTOR_GROEPEN,
     RICHTING_LABELS=RICHTING_LABELS,
     label=label,
+    ROL_LABELS=ROL_LABELS,
+    Recht=Recht,
 )
 
 
