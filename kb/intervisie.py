@@ -121,9 +121,12 @@ def start(
         f"Thema {thema}" if thema and not refs else f"Casus {', '.join(gekozen)}"[:120]
     )
     with kb.session() as s:
-        ids = dict(
-            s.exec(select(CasusRij.ref, CasusRij.id).where(col(CasusRij.ref).in_(gekozen)))
-        )
+        ids = {
+            ref: id_
+            for ref, id_ in s.exec(
+                select(CasusRij.ref, CasusRij.id).where(col(CasusRij.ref).in_(gekozen))
+            )
+        }
         code = _nieuwe_code(s)
         sessie = IntervisieRij(
             code=code, titel=titel, thema=thema if not refs else None, begeleider_id=begeleider.id
@@ -393,6 +396,14 @@ def stand(kb: Casusbank, code: str) -> Stand:
             rondes=rondes,
             deelnemers=[Deelnemer(d.id, d.naam) for d in deelnemers if d.id is not None],
         )
+
+
+def begeleid(kb: Casusbank, code: str, wie: Gebruiker) -> Stand:
+    """The session for its facilitator's pages; anyone else is refused."""
+    st = stand(kb, code)
+    if wie.id is None or st.begeleider_id != wie.id:
+        raise Geweigerd("Alleen de begeleider van deze sessie ziet deze pagina.")
+    return st
 
 
 def eigen_antwoord(st: Stand, wie: Deelnemer) -> Antwoord | None:

@@ -19,7 +19,7 @@ from kb.models import CasusRij, CasusWaarde
 from kb.schema import Casus
 from kb.service import Casusbank
 from kb.store import naar_casus, zichtbaar
-from kb.vocabulary import FACTOR_BY_CODE, Besluit, PvTegen, label
+from kb.vocabulary import FACTOR_BY_CODE, Besluit, PvTegen
 from search.explain import vergelijk_factoren
 
 MAX_MOTIVATIE = 2000
@@ -48,8 +48,8 @@ class Keuze:
             raise KeuzeFout("Kies een besluit: pv, Halt, geen pv of aanhouden.")
         tegen = set(pv_tegen) if besluit in BESLUITEN_MET_PV_TEGEN else set()
         if besluit in BESLUITEN_MET_PV_TEGEN and not tegen:
-            raise KeuzeFout(f"Kies tegen wie de {label('besluit', besluit)} is: ouders, "
-                            "jongere of beiden.")
+            wat = "het pv" if besluit == Besluit.pv else "de Halt-verwijzing"
+            raise KeuzeFout(f"Kies tegen wie {wat} is: ouders, jongere of beiden.")
         if tegen - set(PvTegen):
             raise KeuzeFout("Pv tegen kan alleen 'ouders' of 'jongere' zijn.")
         onbekend = sorted(set(factoren) - set(FACTOR_BY_CODE))

@@ -16,3 +16,8 @@ document.addEventListener("htmx:configRequest", (event) => {
     if (velden.getAll(naam).every((waarde) => waarde === "")) velden.delete(naam);
   }
 });
+
+// Printable pages (intervisie verslag, leerpad resultaat, inzicht): a button that prints.
+document.addEventListener("click", (event) => {
+  if (event.target instanceof Element && event.target.closest("[data-afdrukken]")) window.print();
+});

@@ -1,0 +1,222 @@
+"""Leerpaden: ordered sets of published cases on a theme, for new consulenten.
+
+A leerpad is a YAML file in `seeds/leerpaden/` (next to the seed cases and read
+from the same `seeds_dir`): a name for the URL, a title, an introduction and
+steps, each a case ref with a reflection question. The learner first writes
+what they would decide and why (`kb.oefenen.Keuze`), then sees the real
+decision, the commentary, the outcome and the factors they missed. Answers are
+kept per account, so progress follows the learner to another computer.
+
+Only published cases are shown: a step whose case is (no longer) published is
+left out of the path rather than shown half.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import delete
+from sqlmodel import col, select
+
+from kb.export_csv import csv_tekst
+from kb.models import LeerpadAntwoord, _nu
+from kb.oefenen import Keuze, Vergelijking, gepubliceerde_casussen, vergelijk
+from kb.schema import REF_PATTERN, Casus
+from kb.service import Casusbank
+from kb.toegang import Gebruiker
+from kb.vocabulary import label
+
+MAP = "leerpaden"
+
+
+class LeerpadFout(ValueError):
+    """A leerpad file is wrong; the message names the file and the field."""
+
+
+class OnbekendLeerpad(LookupError):
+    """No leerpad or step by that name or number."""
+
+
+class _Strikt(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Stap(_Strikt):
+    ref: str = Field(pattern=REF_PATTERN)
+    vraag: str = Field(min_length=10, max_length=1000)
+
+
+class Leerpad(_Strikt):
+    naam: str = Field(pattern=r"^[a-z0-9-]{3,64}$")
+    titel: str = Field(min_length=3, max_length=120)
+    volgorde: int = 100
+    inleiding: str = Field(min_length=20, max_length=3000)
+    stappen: tuple[Stap, ...] = Field(min_length=1, max_length=30)
+
+
+def laad(map_: Path) -> list[Leerpad]:
+    """All leerpaden in a folder, in their `volgorde`; every file must be right."""
+    paden: list[Leerpad] = []
+    fouten: list[str] = []
+    for bestand in sorted(map_.glob("*.y*ml")):
+        try:
+            data = yaml.safe_load(bestand.read_text(encoding="utf-8"))
+            paden.append(Leerpad.model_validate(data))
+        except yaml.YAMLError as exc:
+            fouten.append(f"{bestand.name}: geen geldige YAML ({exc})")
+        except ValidationError as exc:
+            for e in exc.errors():
+                veld = ".".join(str(d) for d in e["loc"]) or "leerpad"
+                fouten.append(f"{bestand.name}: {veld}: {e['msg']}")
+    namen = [p.naam for p in paden]
+    fouten += [f"leerpad '{n}' komt meer dan eens voor" for n in sorted(set(namen))
+               if namen.count(n) > 1]
+    if fouten:
+        raise LeerpadFout("; ".join(fouten))
+    return sorted(paden, key=lambda p: (p.volgorde, p.titel))
+
+
+def alle(kb: Casusbank) -> list[Leerpad]:
+    return laad(kb.settings.seeds_dir / MAP)
+
+
+def zoek_leerpad(kb: Casusbank, naam: str) -> Leerpad:
+    for pad in alle(kb):
+        if pad.naam == naam:
+            return pad
+    raise OnbekendLeerpad(f"Er is geen leerpad '{naam}'. Kies er een op /leerpad.")
+
+
+def niet_gepubliceerd(kb: Casusbank, paden: list[Leerpad]) -> list[str]:
+    """'leerpad: ref' for every step whose case is not a published case (for checks)."""
+    refs = {s.ref for p in paden for s in p.stappen}
+    gevonden = gepubliceerde_casussen(kb, refs)
+    return [f"{p.naam}: {s.ref}" for p in paden for s in p.stappen if s.ref not in gevonden]
+
+
+# --- a learner on a path ---------------------------------------------------------------
+
+
+@dataclass
+class StapStand:
+    nr: int
+    vraag: str
+    casus: Casus
+    keuze: Keuze | None
+    vergelijking: Vergelijking | None
+
+
+@dataclass
+class Voortgang:
+    leerpad: Leerpad
+    stappen: list[StapStand]
+
+    @property
+    def beantwoord(self) -> int:
+        return sum(1 for s in self.stappen if s.keuze is not None)
+
+    @property
+    def klaar(self) -> bool:
+        return self.beantwoord == len(self.stappen)
+
+    @property
+    def volgende_nr(self) -> int:
+        """The first step without an answer (the last one when all are done)."""
+        return next((s.nr for s in self.stappen if s.keuze is None), len(self.stappen))
+
+    def stap(self, nr: int) -> StapStand:
+        if not 1 <= nr <= len(self.stappen):
+            raise OnbekendLeerpad(
+                f"Leerpad '{self.leerpad.titel}' heeft stap 1 tot en met {len(self.stappen)}."
+            )
+        return self.stappen[nr - 1]
+
+
+def _antwoorden(kb: Casusbank, wie: Gebruiker, naam: str) -> dict[str, Keuze]:
+    with kb.session() as s:
+        rijen = s.exec(
+            select(LeerpadAntwoord).where(
+                LeerpadAntwoord.gebruiker_id == wie.id, LeerpadAntwoord.leerpad == naam
+            )
+        ).all()
+        return {
+            r.ref: Keuze.uit_opslag(r.besluit, r.pv_tegen, r.factoren, r.motivatie) for r in rijen
+        }
+
+
+def voortgang(kb: Casusbank, wie: Gebruiker, pad: Leerpad) -> Voortgang:
+    casussen = gepubliceerde_casussen(kb, [s.ref for s in pad.stappen])
+    antwoorden = _antwoorden(kb, wie, pad.naam)
+    stappen = []
+    for stap in (s for s in pad.stappen if s.ref in casussen):
+        casus, keuze = casussen[stap.ref], antwoorden.get(stap.ref)
+        stappen.append(StapStand(
+            len(stappen) + 1, stap.vraag, casus, keuze,
+            vergelijk(keuze, casus) if keuze else None,
+        ))
+    return Voortgang(pad, stappen)
+
+
+def overzicht(kb: Casusbank, wie: Gebruiker) -> list[Voortgang]:
+    return [voortgang(kb, wie, pad) for pad in alle(kb)]
+
+
+def beantwoord(kb: Casusbank, wie: Gebruiker, pad: Leerpad, nr: int, keuze: Keuze) -> None:
+    """Save the learner's answer to step `nr` (answering again replaces it)."""
+    stap = voortgang(kb, wie, pad).stap(nr)
+    with kb.session() as s:
+        rij = s.exec(
+            select(LeerpadAntwoord).where(
+                LeerpadAntwoord.gebruiker_id == wie.id,
+                LeerpadAntwoord.leerpad == pad.naam,
+                LeerpadAntwoord.ref == stap.casus.ref,
+            )
+        ).first()
+        if rij is None:
+            assert wie.id is not None, "progress is kept per account"
+            rij = LeerpadAntwoord(gebruiker_id=wie.id, leerpad=pad.naam, ref=stap.casus.ref,
+                                  besluit="")
+        for veld, waarde in keuze.opslag().items():
+            setattr(rij, veld, waarde)
+        rij.beantwoord = _nu()
+        s.add(rij)
+
+
+def opnieuw(kb: Casusbank, wie: Gebruiker, pad: Leerpad) -> None:
+    """Forget the learner's answers on this path, to walk it again."""
+    with kb.session() as s:
+        s.exec(delete(LeerpadAntwoord).where(
+            col(LeerpadAntwoord.gebruiker_id) == wie.id, col(LeerpadAntwoord.leerpad) == pad.naam
+        ))
+
+
+CSV_KOLOMMEN = (
+    "Leerpad", "Stap", "Ref", "Titel", "Reflectievraag", "Mijn besluit", "Mijn pv tegen",
+    "Besluit in de casus", "Pv tegen in de casus", "Zelfde besluit", "Mijn factoren",
+    "Gedeelde factoren", "Gemiste factoren", "Mijn motivatie",
+)
+
+
+def als_csv(v: Voortgang) -> str:
+    """The learner's result, one row per step (answered or not)."""
+    def labels(soort: str, codes: tuple[str, ...] | list[str] | None) -> str:
+        return ", ".join(label(soort, c) for c in codes or [])
+
+    rijen = []
+    for s in v.stappen:
+        a = s.casus.afweging
+        k, vg = s.keuze, s.vergelijking
+        rijen.append([
+            v.leerpad.titel, s.nr, s.casus.ref, s.casus.titel, s.vraag,
+            label("besluit", k.besluit) if k else "", labels("pv_tegen", k.pv_tegen if k else ()),
+            label("besluit", a.besluit), labels("pv_tegen", a.pv_tegen),
+            ("ja" if vg.zelfde_besluit else "nee") if vg else "",
+            labels("factor", k.factoren if k else ()),
+            ", ".join(f["label"] for f in vg.gedeeld) if vg else "",
+            ", ".join(f["label"] for f in vg.gemist) if vg else "",
+            k.motivatie if k else "",
+        ])
+    return csv_tekst(CSV_KOLOMMEN, rijen)

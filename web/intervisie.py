@@ -1,0 +1,333 @@
+"""Intervisie pages: the facilitator starts and steers a session, participants join and decide.
+
+Thin shells over `kb.intervisie`. The facilitator needs an account (LEZEN);
+participants do not (OPENBAAR): they join with the session code and a name,
+and their browser keeps the participant key in a cookie for that session.
+Everything works as plain forms; htmx polls every two seconds so the
+facilitator sees who answered, and a participant's page reloads itself when
+the facilitator reveals or moves on (`/stand` answers `HX-Refresh`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from kb import intervisie
+from kb.intervisie import IntervisieFout, OnbekendeSessie, Stand
+from kb.oefenen import Keuze, KeuzeFout, zonder_besluit
+from kb.overzicht import facetten
+from kb.service import Casusbank
+from kb.toegang import Gebruiker
+from web.auth import LEZEN, OPENBAAR, zet_cookie
+from web.deps import get_kb
+from web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+DEELNEMER_COOKIE = "kb_deelnemer_"
+COOKIE_DUUR = 12 * 3600  # a session lasts a meeting, not longer
+
+
+def _met_params(pad: str, **params: str) -> str:
+    return f"{pad}?{urlencode(params)}"
+
+
+def _cookie(code: str) -> str:
+    return DEELNEMER_COOKIE + code
+
+
+def _stand(kb: Casusbank, code: str) -> Stand:
+    try:
+        return intervisie.stand(kb, code)
+    except OnbekendeSessie as exc:
+        raise HTTPException(404, str(exc)) from exc
+
+
+def _begeleid(kb: Casusbank, code: str, wie: Gebruiker) -> Stand:
+    try:
+        return intervisie.begeleid(kb, code, wie)
+    except OnbekendeSessie as exc:
+        raise HTTPException(404, str(exc)) from exc
+
+
+async def _formulier(request: Request) -> Any:
+    return await request.form()
+
+
+def keuze_uit(form: Any) -> Keuze:
+    """The answer form of intervisie and leerpad, as a checked `Keuze`."""
+    return Keuze.maak(
+        form.get("besluit") or None,
+        form.getlist("pv_tegen"),
+        form.getlist("factor"),
+        str(form.get("motivatie") or ""),
+    )
+
+
+def invoer_uit(form: Any) -> dict[str, Any]:
+    """What the user typed, to put back in the form after a refusal."""
+    return {
+        "besluit": form.get("besluit") or "",
+        "pv_tegen": set(form.getlist("pv_tegen")),
+        "factoren": set(form.getlist("factor")),
+        "motivatie": str(form.get("motivatie") or ""),
+    }
+
+
+def invoer_van(keuze: Keuze | None) -> dict[str, Any]:
+    if keuze is None:
+        return {"besluit": "", "pv_tegen": set(), "factoren": set(), "motivatie": ""}
+    return {"besluit": keuze.besluit, "pv_tegen": set(keuze.pv_tegen),
+            "factoren": set(keuze.factoren), "motivatie": keuze.motivatie}
+
+
+# --- facilitator ------------------------------------------------------------------------
+
+
+def _startpagina(
+    request: Request, kb: Casusbank, wie: Gebruiker, *, fout: str | None = None,
+    invoer: dict[str, str] | None = None, status_code: int = 200,
+) -> Response:
+    themas = facetten(kb).get("themas", {})
+    context = {
+        "titel": "Intervisie",
+        "actief": "intervisie",
+        "themas": sorted(themas.items()),
+        "sessies": intervisie.mijn_sessies(kb, wie),
+        "fout": fout,
+        "invoer": invoer or {},
+        "max_rondes": intervisie.MAX_RONDES,
+    }
+    return render(request, "intervisie.html", context, status_code=status_code)
+
+
+@router.get("/intervisie", summary="Intervisie: start een sessie of doe mee")
+def start_pagina(
+    request: Request, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
+    return _startpagina(request, kb, wie)
+
+
+@router.post("/intervisie", summary="Start een intervisiesessie")
+async def start(
+    request: Request, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
+    form = await _formulier(request)
+    invoer = {k: str(form.get(k) or "") for k in ("refs", "thema", "aantal", "titel")}
+    try:
+        aantal = int(invoer["aantal"] or intervisie.STANDAARD_RONDES_PER_THEMA)
+    except ValueError:
+        aantal = intervisie.STANDAARD_RONDES_PER_THEMA
+    try:
+        code = await run_in_threadpool(
+            lambda: intervisie.start(
+                kb, wie, refs=invoer["refs"].replace(",", " ").split(),
+                thema=invoer["thema"], aantal=max(1, min(aantal, intervisie.MAX_RONDES)),
+                titel=invoer["titel"],
+            )
+        )
+    except IntervisieFout as exc:
+        return _startpagina(request, kb, wie, fout=str(exc), invoer=invoer, status_code=422)
+    return RedirectResponse(f"/intervisie/{code}/begeleiden", status_code=303)
+
+
+@router.get("/intervisie/{code}/begeleiden", summary="Begeleid een intervisiesessie")
+def begeleiden(
+    code: str, request: Request, wie: Gebruiker = Depends(LEZEN),
+    kb: Casusbank = Depends(get_kb),
+) -> Response:
+    st = _begeleid(kb, code, wie)
+    context = {
+        "titel": f"Intervisie {st.code}",
+        "actief": "intervisie",
+        "st": st,
+        "link": str(request.url_for("meedoen_pagina").include_query_params(code=st.code)),
+        "fout": request.query_params.get("fout"),
+    }
+    return render(request, "intervisie_begeleiden.html", context, blocks=["deelnemers"])
+
+
+def _stap(
+    kb: Casusbank, code: str, wie: Gebruiker, stap: Callable[[Casusbank, str, Gebruiker], None],
+    naar: str,
+) -> Response:
+    try:
+        stap(kb, code, wie)
+    except OnbekendeSessie as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except IntervisieFout as exc:
+        # Back to the facilitator page with the message; it is ours, not user text.
+        return RedirectResponse(
+            _met_params(f"/intervisie/{code}/begeleiden", fout=str(exc)), status_code=303
+        )
+    return RedirectResponse(naar, status_code=303)
+
+
+@router.post("/intervisie/{code}/onthullen", summary="Onthul het besluit van de casus")
+def onthullen(
+    code: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
+    return _stap(kb, code, wie, intervisie.onthul, f"/intervisie/{code}/begeleiden#onthulling")
+
+
+@router.post("/intervisie/{code}/volgende", summary="Naar de volgende casus")
+def volgende(
+    code: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
+    return _stap(kb, code, wie, intervisie.volgende, f"/intervisie/{code}/begeleiden")
+
+
+@router.post("/intervisie/{code}/afsluiten", summary="Sluit de sessie af")
+def afsluiten(
+    code: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
+    return _stap(kb, code, wie, intervisie.sluit, f"/intervisie/{code}/samenvatting")
+
+
+@router.post("/intervisie/{code}/verwijderen", summary="Verwijder de sessie en de antwoorden")
+def verwijderen(
+    code: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
+    return _stap(kb, code, wie, intervisie.verwijder, "/intervisie")
+
+
+@router.get("/intervisie/{code}/samenvatting", summary="Samenvatting om af te drukken")
+def samenvatting(
+    code: str, request: Request, wie: Gebruiker = Depends(LEZEN),
+    kb: Casusbank = Depends(get_kb),
+) -> Response:
+    st = _begeleid(kb, code, wie)
+    context = {"titel": f"Verslag intervisie {st.code}", "actief": "intervisie", "st": st}
+    return render(request, "intervisie_samenvatting.html", context)
+
+
+@router.get("/intervisie/{code}/samenvatting.md", summary="Samenvatting als Markdown")
+def samenvatting_markdown(
+    code: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
+    st = _begeleid(kb, code, wie)
+    return PlainTextResponse(
+        intervisie.als_markdown(st),
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="intervisie-{st.code}.md"'},
+    )
+
+
+@router.get("/intervisie/{code}/samenvatting.csv", summary="Antwoorden als CSV")
+def samenvatting_csv(
+    code: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
+    st = _begeleid(kb, code, wie)
+    return PlainTextResponse(
+        intervisie.als_csv(st),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="intervisie-{st.code}.csv"'},
+    )
+
+
+# --- participants ----------------------------------------------------------------------
+
+
+def _meedoen(
+    request: Request, *, code: str = "", naam: str = "", fout: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = {"titel": "Meedoen met intervisie", "actief": "intervisie", "code": code,
+               "naam": naam, "fout": fout}
+    return render(request, "intervisie_meedoen.html", context, status_code=status_code)
+
+
+@router.get("/intervisie/doe-mee", name="meedoen_pagina", summary="Doe mee met een code")
+def meedoen_pagina(request: Request, _: Gebruiker | None = Depends(OPENBAAR)) -> Response:
+    return _meedoen(request, code=request.query_params.get("code", ""))
+
+
+@router.post("/intervisie/doe-mee", summary="Doe mee met een sessie")
+async def meedoen(
+    request: Request, _: Gebruiker | None = Depends(OPENBAAR), kb: Casusbank = Depends(get_kb)
+) -> Response:
+    form = await _formulier(request)
+    code = intervisie.normaliseer_code(str(form.get("code") or ""))
+    naam = str(form.get("naam") or "")
+    try:
+        sleutel = await run_in_threadpool(intervisie.doe_mee, kb, code, naam)
+    except (IntervisieFout, OnbekendeSessie) as exc:
+        return _meedoen(request, code=code, naam=naam, fout=str(exc), status_code=422)
+    response = RedirectResponse(f"/intervisie/{code}", status_code=303)
+    zet_cookie(request, response, _cookie(code), sleutel, max_age=COOKIE_DUUR)
+    return response
+
+
+def _deelnemerpagina(
+    request: Request, kb: Casusbank, code: str, *, fout: str | None = None,
+    invoer: dict[str, Any] | None = None, status_code: int = 200,
+) -> Response:
+    st = _stand(kb, code)
+    wie = intervisie.deelnemer(kb, st.code, request.cookies.get(_cookie(st.code)))
+    if wie is None:
+        return RedirectResponse(_met_params("/intervisie/doe-mee", code=st.code), 303)
+    eigen = intervisie.eigen_antwoord(st, wie)
+    context = {
+        "titel": f"Intervisie {st.code}",
+        "actief": "intervisie",
+        "st": st,
+        "wie": wie,
+        "eigen": eigen,
+        "sit": zonder_besluit(st.ronde.casus),
+        "invoer": invoer or invoer_van(eigen.keuze if eigen else None),
+        "fout": fout,
+    }
+    return render(request, "intervisie_deelnemer.html", context, status_code=status_code)
+
+
+@router.get("/intervisie/{code}", summary="De casus voor een deelnemer")
+def deelnemer(
+    code: str, request: Request, _: Gebruiker | None = Depends(OPENBAAR),
+    kb: Casusbank = Depends(get_kb),
+) -> Response:
+    return _deelnemerpagina(request, kb, code)
+
+
+@router.post("/intervisie/{code}/antwoord", summary="Geef of wijzig uw antwoord")
+async def antwoorden(
+    code: str, request: Request, _: Gebruiker | None = Depends(OPENBAAR),
+    kb: Casusbank = Depends(get_kb),
+) -> Response:
+    form = await _formulier(request)
+    code = intervisie.normaliseer_code(code)
+    try:
+        wie = await run_in_threadpool(
+            intervisie.deelnemer, kb, code, request.cookies.get(_cookie(code))
+        )
+    except OnbekendeSessie as exc:
+        raise HTTPException(404, str(exc)) from exc
+    if wie is None:
+        return RedirectResponse(_met_params("/intervisie/doe-mee", code=code), 303)
+    try:
+        keuze = keuze_uit(form)
+        await run_in_threadpool(intervisie.antwoord, kb, code, wie, keuze)
+    except (KeuzeFout, IntervisieFout) as exc:
+        fout = str(exc)
+        return await run_in_threadpool(
+            lambda: _deelnemerpagina(request, kb, code, fout=fout, invoer=invoer_uit(form),
+                                     status_code=422)
+        )
+    return RedirectResponse(f"/intervisie/{code}#antwoord", status_code=303)
+
+
+@router.get("/intervisie/{code}/stand", summary="Is er iets veranderd? (voor htmx)")
+def stand(
+    code: str, request: Request, _: Gebruiker | None = Depends(OPENBAAR),
+    kb: Casusbank = Depends(get_kb),
+) -> Response:
+    """204 while nothing changed; otherwise htmx reloads the participant's page."""
+    st = _stand(kb, code)
+    if request.query_params.get("versie") == st.versie:
+        return Response(status_code=204)
+    return Response(status_code=200, headers={"HX-Refresh": "true"})
