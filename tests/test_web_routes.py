@@ -23,7 +23,7 @@ from kb.service import Casusbank
 from kb.store import Filters
 from kb.vocabulary import LABELS
 from search.service import Zoekvraag, vergelijkbaar, zoek
-from tests.conftest import DATA, copy_kb
+from tests.conftest import DATA, copy_kb, log_in
 from web import forms
 from web.app import create_app
 
@@ -40,13 +40,14 @@ def lees_kb(seeded_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Casus
 @pytest.fixture(scope="module")
 def lezer(lees_kb: Casusbank) -> Iterator[TestClient]:
     with TestClient(create_app(lees_kb)) as client:
-        yield client
+        yield log_in(client, "lp")
 
 
 @pytest.fixture
 def client(kb: Casusbank) -> Iterator[TestClient]:
+    """Signed in as the leerplicht officer `lp`."""
     with TestClient(create_app(kb)) as c:
-        yield c
+        yield log_in(c, "lp")
 
 
 def nieuwe_casus(**wijzigingen: Any) -> dict[str, Any]:
@@ -213,7 +214,7 @@ def test_an_error_in_a_page_shows_no_stack_trace(kb: Casusbank, monkeypatch) -> 
 
     monkeypatch.setattr("web.pages.lijst", kapot)
     with TestClient(create_app(kb), raise_server_exceptions=False) as c:
-        r = c.get("/bladeren")
+        r = log_in(c, "lp").get("/bladeren")
     assert r.status_code == 500
     assert "Er ging iets mis" in r.text
     assert "geheim detail" not in r.text and "Traceback" not in r.text
@@ -375,7 +376,10 @@ def test_the_form_refuses_a_ref_that_exists(client: TestClient, kb: Casusbank) -
 
 
 def test_the_edit_form_is_filled_in_and_saves_changes(client: TestClient, kb: Casusbank) -> None:
-    casus = kb.all()[0]
+    # The author's own case: a new one, then edited from the form.
+    client.post("/casus/nieuw", data=formulier(nieuwe_casus()))
+    casus = kb.get("WEB-2024-001")
+    assert casus is not None
     r = client.get(f"/casus/{casus.ref}/bewerken")
     assert f'value="{casus.ref}"' in r.text and "readonly" in r.text
     paren = met(formulier(naar_uitwisseling(casus)), titel="Een nieuwe titel voor deze casus")
@@ -387,7 +391,8 @@ def test_the_edit_form_is_filled_in_and_saves_changes(client: TestClient, kb: Ca
 
 
 def test_deleting_from_the_page_needs_a_confirmation(client: TestClient, kb: Casusbank) -> None:
-    ref = kb.all()[0].ref
+    ref = kb.all()[0].ref  # a published case: only the redactie deletes it
+    log_in(client, "red")
     client.post(f"/casus/{ref}/verwijderen", data={}, follow_redirects=False)
     assert kb.get(ref) is not None
     r = client.post(f"/casus/{ref}/verwijderen", data={"bevestig": "ja"}, follow_redirects=False)

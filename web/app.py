@@ -20,7 +20,7 @@ from kb.review import NietGevonden
 from kb.schema import veldfouten
 from kb.service import Casusbank
 from kb.toegang import Gebruiker, Geweigerd
-from web import api, beheer, invoer, pages, review, sessies
+from web import api, beheer, invoer, inzicht, intervisie, leerpad, pages, review, sessies
 from web.auth import (
     LEZEN,
     WACHTWOORD_PAD,
@@ -158,6 +158,9 @@ def create_app(kb: Casusbank | None = None) -> FastAPI:
     app.include_router(invoer.router)
     app.include_router(review.router)
     app.include_router(beheer.router)
+    app.include_router(intervisie.router)
+    app.include_router(leerpad.router)
+    app.include_router(inzicht.router)
     app.include_router(pages.router)
     app.add_exception_handler(StarletteHTTPException, _http_fout)
     app.add_exception_handler(RequestValidationError, _ongeldig_verzoek)
