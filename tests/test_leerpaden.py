@@ -1,0 +1,126 @@
+"""Leerpaden: the shipped YAML files, and a new consulent walking a path from start to end."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kb import leerpaden
+from kb.export_csv import lees_csv
+from kb.leerpaden import LeerpadFout
+from kb.oefenen import Keuze
+from kb.service import Casusbank
+from tests.conftest import SEEDS, gebruiker, log_in
+from tests.test_intervisie import app_met_leren
+
+GEVRAAGD = {"Halt of pv", "Luxe verzuim", "Thuiszitters en passend onderwijs",
+            "Ouders of jongere aanspreken", "Bijna 18", "Zorg en straf tegelijk"}
+
+
+@pytest.fixture
+def consulent(kb: Casusbank) -> Iterator[TestClient]:
+    with TestClient(app_met_leren(kb)) as c:
+        yield log_in(c, "lp")
+
+
+def test_the_shipped_leerpaden_cover_the_themes_of_the_issue() -> None:
+    paden = leerpaden.laad(SEEDS / leerpaden.MAP)
+    assert {p.titel for p in paden} >= GEVRAAGD
+    assert all(len(p.stappen) >= 4 and len({s.ref for s in p.stappen}) == len(p.stappen)
+               for p in paden)
+
+
+def test_every_step_is_a_published_seed_case(kb: Casusbank) -> None:
+    assert leerpaden.niet_gepubliceerd(kb, leerpaden.alle(kb)) == []
+
+
+def test_a_leerpad_file_with_an_unknown_key_is_refused_with_file_and_field(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "fout.yaml").write_text(
+        "naam: fout\ntitel: Fout pad\ninleiding: Een inleiding van genoeg tekens.\n"
+        "stappen:\n  - ref: SEED-001\n    vraag: Wat zou u doen en waarom?\n    vragen: typo\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LeerpadFout, match=r"fout\.yaml: stappen\.0\.vragen"):
+        leerpaden.laad(tmp_path)
+
+
+def test_a_step_whose_case_is_no_longer_published_is_left_out(kb: Casusbank) -> None:
+    pad = leerpaden.zoek_leerpad(kb, "halt-of-pv")
+    kb.delete(pad.stappen[0].ref)
+    v = leerpaden.voortgang(kb, gebruiker(kb, "lp"), pad)
+    assert [s.casus.ref for s in v.stappen] == [s.ref for s in pad.stappen[1:]]
+
+
+def test_progress_belongs_to_the_account(kb: Casusbank) -> None:
+    pad = leerpaden.zoek_leerpad(kb, "bijna-18")
+    leerpaden.beantwoord(kb, gebruiker(kb, "lp"), pad, 1,
+                         Keuze.maak("geen_pv", [], [], "Nog even wachten."))
+    assert leerpaden.voortgang(kb, gebruiker(kb, "lp"), pad).beantwoord == 1
+    assert leerpaden.voortgang(kb, gebruiker(kb, "lp2"), pad).beantwoord == 0
+
+
+def _csrf(html: str) -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert m
+    return m.group(1)
+
+
+def test_a_new_consulent_walks_a_leerpad_from_start_to_end(
+    consulent: TestClient, kb: Casusbank
+) -> None:
+    pad = leerpaden.zoek_leerpad(kb, "luxe-verzuim")
+    assert "Luxe verzuim" in consulent.get("/leerpad").text
+    adres = re.search(r'href="(/leerpad/luxe-verzuim/stap/\d+)"',
+                      consulent.get("/leerpad/luxe-verzuim").text)
+    assert adres is not None and adres.group(1).endswith("/stap/1")
+    for nr, stap in enumerate(pad.stappen, start=1):
+        vraag = consulent.get(f"/leerpad/luxe-verzuim/stap/{nr}")
+        casus = kb.get(stap.ref)
+        assert casus is not None
+        assert stap.vraag.split()[0] in vraag.text and casus.titel not in vraag.text
+        r = consulent.post(
+            f"/leerpad/luxe-verzuim/stap/{nr}",
+            data={"csrf": _csrf(vraag.text), "besluit": "pv", "pv_tegen": "ouders",
+                  "factor": ["verwijtbaar_ouders"], "motivatie": f"Stap {nr}: regels zijn regels."},
+        )
+        assert r.status_code == 200
+        assert "Wat de leerplichtambtenaar besloot" in r.text and casus.titel in r.text
+        assert "Gemist (wel in de casus)" in r.text
+        volgende = "Naar uw resultaat" if nr == len(pad.stappen) else "Volgende stap"
+        assert volgende in r.text
+    overzicht = consulent.get("/leerpad").text
+    assert "afgerond" in overzicht
+    resultaat = consulent.get("/leerpad/luxe-verzuim/resultaat").text
+    assert "data-afdrukken" in resultaat and "regels zijn regels" in resultaat
+    rijen = lees_csv(consulent.get("/leerpad/luxe-verzuim/resultaat.csv").text)
+    assert rijen[0] == list(leerpaden.CSV_KOLOMMEN) and len(rijen) == len(pad.stappen) + 1
+    echte = [kb.get(s.ref).afweging.besluit == "pv" for s in pad.stappen]  # type: ignore[union-attr]
+    assert [r[rijen[0].index("Zelfde besluit")] == "ja" for r in rijen[1:]] == echte
+
+
+def test_a_refused_answer_keeps_what_was_typed(consulent: TestClient) -> None:
+    vraag = consulent.get("/leerpad/halt-of-pv/stap/1").text
+    r = consulent.post("/leerpad/halt-of-pv/stap/1",
+                       data={"csrf": _csrf(vraag), "besluit": "halt", "motivatie": "Mijn reden."})
+    assert r.status_code == 422
+    assert "Kies tegen wie de Halt-verwijzing is" in r.text and "Mijn reden." in r.text
+
+
+def test_starting_again_forgets_the_answers(consulent: TestClient, kb: Casusbank) -> None:
+    vraag = consulent.get("/leerpad/bijna-18/stap/1").text
+    consulent.post("/leerpad/bijna-18/stap/1",
+                   data={"csrf": _csrf(vraag), "besluit": "geen_pv", "motivatie": "Wachten."})
+    consulent.post("/leerpad/bijna-18/opnieuw", data={"csrf": _csrf(vraag)})
+    pad = leerpaden.zoek_leerpad(kb, "bijna-18")
+    assert leerpaden.voortgang(kb, gebruiker(kb, "lp"), pad).beantwoord == 0
+
+
+def test_an_unknown_leerpad_or_step_is_a_404(consulent: TestClient) -> None:
+    assert consulent.get("/leerpad/bestaat-niet").status_code == 404
+    assert consulent.get("/leerpad/halt-of-pv/stap/99").status_code == 404
