@@ -20,7 +20,7 @@ from kb.review import NietGevonden
 from kb.schema import veldfouten
 from kb.service import Casusbank
 from kb.toegang import Gebruiker, Geweigerd
-from web import api, beheer, invoer, inzicht, intervisie, leerpad, pages, review, sessies
+from web import api, beheer, intervisie, invoer, inzicht, leerpad, pages, review, sessies
 from web.auth import (
     LEZEN,
     WACHTWOORD_PAD,

@@ -1,0 +1,313 @@
+"""Web security: sessions, CSRF, API tokens, throttling, headers, size limits, escaping.
+
+All against the real app over a copy of the seeded knowledge base, through the
+same forms a browser posts. The XSS payloads are also checked in a real browser
+(tests/browser/test_beveiliging_browser.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from kb import accounts
+from kb.service import Casusbank
+from tests.conftest import DATA, WACHTWOORD, csrf_uit, gebruiker, log_in
+from web.app import create_app
+from web.beveiliging import MAX_BODY
+
+VOORBEELD: dict[str, Any] = yaml.safe_load((DATA / "voorbeeld.yaml").read_text(encoding="utf-8"))
+XSS = [
+    "<script>window.__xss=1</script>",
+    '<img src=x onerror="window.__xss=1">',
+    '" onmouseover="window.__xss=1" x="',
+    "' autofocus onfocus='window.__xss=1",
+]
+
+
+@pytest.fixture
+def app(kb: Casusbank) -> Any:
+    return create_app(kb)
+
+
+@pytest.fixture
+def anoniem(app: Any) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+def _login(c: TestClient, naam: str, wachtwoord: str) -> Any:
+    pagina = c.get("/login")
+    return c.post("/login", data={"naam": naam, "wachtwoord": wachtwoord,
+                                  "csrf": csrf_uit(pagina.text)}, follow_redirects=False)
+
+
+# --- sessions ----------------------------------------------------------------
+
+
+def test_the_session_cookie_is_httponly_samesite_lax_and_secure_behind_https(
+    app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with TestClient(app) as c:
+        koek = _login(c, "lp", WACHTWOORD).headers["set-cookie"]
+        assert "kb_sessie=" in koek and "HttpOnly" in koek and "SameSite=lax" in koek
+        assert "Secure" not in koek  # plain http on a laptop: a Secure cookie would not return
+    with TestClient(app, base_url="https://casusbank.test") as c:
+        assert "Secure" in _login(c, "lp", WACHTWOORD).headers["set-cookie"]
+    monkeypatch.setenv("KB_HTTPS", "1")  # behind a TLS proxy that does not say so
+    with TestClient(app) as c:
+        assert "Secure" in _login(c, "lp", WACHTWOORD).headers["set-cookie"]
+
+
+def test_logging_out_ends_the_session_on_the_server(anoniem: TestClient) -> None:
+    log_in(anoniem, "lp")
+    koek = anoniem.cookies.get("kb_sessie")
+    assert anoniem.post("/logout", follow_redirects=False).status_code == 303
+    anoniem.cookies.set("kb_sessie", koek or "")  # a copied cookie no longer works
+    assert anoniem.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_wrong_password_or_unknown_name_gives_the_same_answer(anoniem: TestClient) -> None:
+    fout_wachtwoord = _login(anoniem, "lp", "niet-het-wachtwoord")
+    onbekend = _login(anoniem, "niemand", "niet-het-wachtwoord")
+    assert fout_wachtwoord.status_code == onbekend.status_code == 401
+    assert "Gebruikersnaam of wachtwoord klopt niet" in fout_wachtwoord.text
+    assert "Gebruikersnaam of wachtwoord klopt niet" in onbekend.text
+
+
+def test_after_login_the_user_returns_to_the_page_they_asked_for_never_to_another_site(
+    anoniem: TestClient,
+) -> None:
+    r = anoniem.get("/bladeren?themas=luxe-verzuim", follow_redirects=False)
+    assert r.headers["location"] == "/login?volgende=%2Fbladeren%3Fthemas%3Dluxe-verzuim"
+    pagina = anoniem.get(r.headers["location"])
+    assert 'value="/bladeren?themas=luxe-verzuim"' in pagina.text
+    for volgende, doel in [("/bladeren", "/bladeren"), ("//evil.example", "/"),
+                           ("https://evil.example", "/"), ("/\\evil.example", "/")]:
+        anoniem.cookies.clear()
+        pagina = anoniem.get("/login")
+        r = anoniem.post("/login", data={"naam": "lp", "wachtwoord": WACHTWOORD,
+                                         "csrf": csrf_uit(pagina.text), "volgende": volgende},
+                         follow_redirects=False)
+        assert r.headers["location"] == doel, volgende
+
+
+def test_a_one_time_password_must_be_changed_before_anything_else(
+    kb: Casusbank, anoniem: TestClient
+) -> None:
+    eenmalig = accounts.nieuw_wachtwoord()
+    with kb.session() as s:
+        accounts.maak(s, "nieuwkomer", "leerplicht", eenmalig, moet_wijzigen=True)
+    r = _login(anoniem, "nieuwkomer", eenmalig)
+    assert r.headers["location"] == "/account/wachtwoord"
+    assert anoniem.get("/", follow_redirects=False).headers["location"] == "/account/wachtwoord"
+    csrf = csrf_uit(anoniem.get("/account/wachtwoord").text)
+    r = anoniem.post("/account/wachtwoord", data={
+        "csrf": csrf, "huidig": eenmalig, "nieuw": "kort", "herhaal": "kort"})
+    assert r.status_code == 422 and "minstens 10 tekens" in r.text
+    nieuw = "mijn eigen lange wachtwoord"
+    r = anoniem.post("/account/wachtwoord", data={
+        "csrf": csrf, "huidig": eenmalig, "nieuw": nieuw, "herhaal": nieuw},
+        follow_redirects=False)
+    assert r.status_code == 303
+    assert anoniem.get("/", follow_redirects=False).status_code == 200
+    assert _login(TestClient(anoniem.app), "nieuwkomer", eenmalig).status_code == 401
+
+
+def test_a_disabled_account_is_out_at_once_sessions_and_tokens_included(
+    kb: Casusbank, app: Any
+) -> None:
+    with TestClient(app) as c:
+        log_in(c, "lp2")
+        with kb.session() as s:
+            token = accounts.maak_token(s, gebruiker(kb, "lp2"), "koppeling")
+            accounts.zet_actief(s, "lp2", False, door=None)
+        assert c.get("/", follow_redirects=False).status_code == 303
+        api = c.get("/api/cases", headers={"Authorization": f"Bearer {token}"})
+        assert api.status_code == 401
+        assert _login(TestClient(app), "lp2", WACHTWOORD).status_code == 401
+
+
+# --- login throttling ----------------------------------------------------------
+
+
+def test_repeated_failed_logins_lock_the_account_even_for_the_right_password(
+    kb: Casusbank, anoniem: TestClient
+) -> None:
+    for _ in range(accounts.DREMPEL_ACCOUNT):
+        assert _login(anoniem, "lp", "geraden-wachtwoord").status_code in (401, 429)
+    r = _login(anoniem, "lp", WACHTWOORD)
+    assert r.status_code == 429 and "Te veel mislukte pogingen" in r.text
+    assert _login(TestClient(anoniem.app), "red", WACHTWOORD).status_code == 303  # others fine
+    with kb.session() as s:
+        regels = accounts.audit.lees(s, actie="login_mislukt", gebruiker="lp").regels
+    assert len(regels) == accounts.DREMPEL_ACCOUNT + 1
+
+
+def test_many_failures_from_one_address_lock_that_address_across_accounts(
+    anoniem: TestClient,
+) -> None:
+    for nr in range(accounts.DREMPEL_ADRES):
+        _login(anoniem, f"gok{nr}", "geraden-wachtwoord")
+    r = _login(anoniem, "red", WACHTWOORD)
+    assert r.status_code == 429
+
+
+def test_the_wait_doubles_with_each_failure_past_the_threshold(kb: Casusbank) -> None:
+    wachten = []
+    for _ in range(accounts.DREMPEL_ACCOUNT + 3):
+        with kb.session() as s:
+            accounts._mislukt(s, "naam:test", accounts.DREMPEL_ACCOUNT, accounts._nu())
+        with kb.session() as s:
+            poging = s.get(accounts.InlogPoging, "naam:test")
+            assert poging is not None
+            if poging.geblokkeerd_tot:
+                wachten.append((poging.geblokkeerd_tot - poging.laatste).total_seconds())
+    assert wachten == [30, 60, 120, 240]
+
+
+# --- CSRF ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "pad, data",
+    [
+        ("/casus/nieuw", {"titel": "x"}),
+        ("/casus/SEED-001/verwijderen", {"bevestig": "ja"}),
+        ("/account/tokens", {"naam": "x"}),
+        ("/logout", {}),
+    ],
+)
+def test_a_state_changing_request_without_the_csrf_token_is_refused(
+    kb: Casusbank, app: Any, pad: str, data: dict[str, str]
+) -> None:
+    with TestClient(app) as c:
+        log_in(c, "red")
+        goed = c.headers.pop("X-CSRF-Token")
+        for kop in ({}, {"X-CSRF-Token": "verzonnen"}, {"HX-Request": "true"}):
+            r = c.post(pad, data=data, headers=kop, follow_redirects=False)
+            assert r.status_code == 403 and "CSRF" in r.text, (pad, kop)
+        r = c.post(pad, data={**data, "csrf": "verzonnen"}, follow_redirects=False)
+        assert r.status_code == 403
+        assert kb.get("SEED-001") is not None
+        # The same request with the session's token goes through (as a form field).
+        r = c.post(pad, data={**data, "csrf": goed}, follow_redirects=False)
+        assert r.status_code != 403
+
+
+def test_the_login_form_itself_needs_the_csrf_token(anoniem: TestClient) -> None:
+    anoniem.get("/login")
+    r = anoniem.post("/login", data={"naam": "lp", "wachtwoord": WACHTWOORD})
+    assert r.status_code == 403
+
+
+def test_the_api_with_a_personal_token_needs_no_csrf_token_and_the_cookie_alone_does(
+    kb: Casusbank, app: Any
+) -> None:
+    data = copy.deepcopy(VOORBEELD) | {"ref": "API-TOKEN-1"}
+    with kb.session() as s:
+        token = accounts.maak_token(s, gebruiker(kb, "lp"), "koppeling")
+    with TestClient(app) as c:
+        r = c.post("/api/cases", json=data, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 201
+        log_in(c, "lp")
+        c.headers.pop("X-CSRF-Token")
+        r = c.post("/api/cases", json=data | {"ref": "API-TOKEN-2"})
+        assert r.status_code == 403  # a browser session must prove the request is its own
+    assert kb.get("API-TOKEN-1") is not None and kb.get("API-TOKEN-2") is None
+
+
+def test_a_revoked_or_made_up_token_is_refused(kb: Casusbank, app: Any) -> None:
+    with TestClient(app) as c:
+        log_in(c, "lp")
+        r = c.post("/account/tokens", data={"naam": "rapportage"})
+        token = r.text.split('id="nieuw-token">')[1].split("<")[0]
+        kop = {"Authorization": f"Bearer {token}"}
+        assert TestClient(app).get("/api/cases", headers=kop).status_code == 200
+        with kb.session() as s:
+            (rij,) = accounts.tokens(s, gebruiker(kb, "lp"))
+        c.post(f"/account/tokens/{rij.id}/intrekken")
+    assert TestClient(app).get("/api/cases", headers=kop).status_code == 401
+    for fout in ("Bearer kb_verzonnen", "Basic bHA6d2FjaHR3b29yZA==", "Bearer "):
+        assert TestClient(app).get("/api/cases", headers={"Authorization": fout}).status_code == 401
+
+
+# --- headers, limits, errors -------------------------------------------------------
+
+
+def test_every_answer_carries_the_security_headers(app: Any) -> None:
+    with TestClient(app) as c:
+        antwoorden = [c.get("/login"), c.get("/api/cases"), c.get("/static/app.css"),
+                      log_in(c, "lp").get("/"), c.get("/bestaat-niet"),
+                      c.get("/api/cases/BESTAAT-NIET")]
+    for r in antwoorden:
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp, r.url
+        assert "frame-ancestors 'none'" in csp
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "same-origin"
+
+
+def test_a_request_body_over_the_limit_is_refused_before_it_is_read(app: Any) -> None:
+    with TestClient(app) as c:
+        log_in(c, "lp")
+        r = c.post("/casus/nieuw", content=b"a" * (MAX_BODY + 1),
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert r.status_code == 413 and "te groot" in r.text
+        r = c.post("/api/search", content=b"{" * (MAX_BODY + 1),
+                   headers={"Content-Type": "application/json"})
+        assert r.status_code == 413 and r.json()["detail"].startswith("Het verzoek is te groot")
+
+
+def test_refusals_are_clear_dutch_pages(app: Any) -> None:
+    with TestClient(app) as c:
+        log_in(c, "om")
+        r = c.get("/casus/nieuw")
+        assert r.status_code == 403 and "Dit mag u niet" in r.text
+        assert "alleen voor leerplicht en redactie" in r.text and "Traceback" not in r.text
+        r = c.get("/api/cases/GEEN-CASUS")
+        assert r.status_code == 404 and "mag hem (nog) niet inzien" in r.json()["detail"]
+
+
+# --- escaping ------------------------------------------------------------------------
+
+
+def test_script_and_quote_payloads_are_escaped_everywhere_they_are_shown(
+    kb: Casusbank, app: Any
+) -> None:
+    data = copy.deepcopy(VOORBEELD) | {
+        "ref": "XSS-2024-001",
+        "titel": "Payload " + XSS[1][:60],
+        "beschrijving": VOORBEELD["beschrijving"] + " " + " ".join(XSS),
+    }
+    data["afweging"] = data["afweging"] | {"toelichting": "Toelichting " + XSS[2] + XSS[3]}
+    with TestClient(app) as c:
+        log_in(c, "lp")
+        assert c.post("/api/cases", json=data).status_code == 201
+        log_in(c, "lp")
+        c.post("/casus/XSS-2024-001/aanbieden")
+        log_in(c, "red")
+        c.post("/casus/XSS-2024-001/publiceren", data={"anonimiteit_bevestigd": "ja"})
+        assert c.get("/casus/XSS-2024-001").text.count("Ter review") == 0  # published
+        log_in(c, "om")
+        c.post("/casus/XSS-2024-001/commentaar", data={
+            "oordeel": "oneens", "moment": "achteraf",
+            "tekst": "Commentaar met " + XSS[0] + " en " + XSS[2]})
+        paginas = [c.get("/casus/XSS-2024-001"), c.get("/?q=" + XSS[0]),
+                   c.get("/bladeren?q=Payload")]
+        log_in(c, "lp")
+        paginas.append(c.get("/mijn"))
+    assert kb.get("XSS-2024-001") is not None
+    for r in paginas:
+        assert r.status_code == 200
+        for payload in XSS:
+            assert payload not in r.text, (r.url, payload)
+        assert "<script>window" not in r.text and "onerror=\"window" not in r.text
+    casuspagina = paginas[0].text
+    assert html.escape(XSS[0], quote=False) in casuspagina  # shown as text, not dropped
