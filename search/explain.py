@@ -136,7 +136,28 @@ def samenvatting(resultaten: Sequence[dict[str, Any]]) -> dict[str, Any]:
             )
         zinnen.append(zin)
     tekst = ("In de top " + str(n) + ": " + "; ".join(zinnen) + ".") if zinnen else ""
-    return {"aantal": n, "per_besluit": per_besluit, "tekst": tekst}
+    per_partij = _commentaar_per_partij(resultaten)
+    if per_partij:
+        tekst += " Ketencommentaar: " + "; ".join(
+            f"{LABELS['partij'].get(partij, partij)} "
+            + ", ".join(f"{aantal}× {oordeel}" for oordeel, aantal in oordelen.items())
+            for partij, oordelen in per_partij.items()
+        ) + "."
+    return {"aantal": n, "per_besluit": per_besluit, "commentaar": per_partij, "tekst": tekst}
+
+
+def _commentaar_per_partij(resultaten: Sequence[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """How the chain partners judged the similar cases: partij -> oordeel -> count."""
+    telling: dict[str, dict[str, int]] = {}
+    for r in resultaten:
+        for c in r.get("commentaar", []):
+            oordelen = telling.setdefault(c["partij"], {})
+            oordelen[c["oordeel"]] = oordelen.get(c["oordeel"], 0) + 1
+    return {
+        partij: {o: telling[partij][o] for o in ("eens", "oneens", "aanvullend")
+                 if o in telling[partij]}
+        for partij in sorted(telling)
+    }
 
 
 def _lidwoord(label: str) -> str:

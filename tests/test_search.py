@@ -294,3 +294,21 @@ def test_cli_search_with_a_bad_filter_says_what_is_possible(kb: Casusbank, monke
     result = runner.invoke(app, ["search", "x", "--filter", "kleur=rood"])
     assert result.exit_code == 1
     assert "onbekend filterveld 'kleur'" in result.output
+
+
+def test_the_summary_counts_the_chain_partners_commentaar_per_partij(kb: Casusbank) -> None:
+    from kb import ketenoverleg
+    from tests.conftest import gebruiker
+
+    vraag = Zoekvraag("jongere verzuimt veel, twijfel tussen Halt en pv", limit=10)
+    voor = zoek(kb, vraag)["samenvatting"]["commentaar"]
+    ref = zoek(kb, vraag)["results"][0]["ref"]
+    ketenoverleg.voeg_toe(kb, ref, gebruiker(kb, "halt"), oordeel="oneens", moment="achteraf",
+                          tekst="Halt had deze jongere liever eerder gezien, bij 30 uur.")
+    na = zoek(kb, vraag)
+    assert na["samenvatting"]["commentaar"]["halt"].get("oneens", 0) == (
+        voor.get("halt", {}).get("oneens", 0) + 1
+    )
+    totaal = sum(len(r["commentaar"]) for r in na["results"])
+    assert sum(sum(o.values()) for o in na["samenvatting"]["commentaar"].values()) == totaal
+    assert "Ketencommentaar: " in na["samenvatting"]["tekst"] and "Halt " in na["samenvatting"]["tekst"]
