@@ -270,6 +270,7 @@ def search(
     limit: Annotated[int, typer.Option("--limit", "-n")] = 10,
     mode: Annotated[str, typer.Option("--mode", help="hybrid, dense of bm25")] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json", help="Eén JSON-object")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV, als de download op de site")] = False,
 ) -> None:
     """Zoek vergelijkbare casussen bij een twijfelgeval."""
     from search.service import Zoekvraag, zoek
@@ -277,7 +278,11 @@ def search(
     filters = _zoek_of_fout(Filters.parse, filter_ or [])
     vraag = Zoekvraag(tekst=tekst, filters=filters, factoren=factor or [], limit=limit, modus=mode)
     result = _zoek_of_fout(zoek, _kb(), vraag)
-    if as_json:
+    if as_csv:
+        from search.export import als_csv
+
+        sys.stdout.write(als_csv(result))
+    elif as_json:
         _print_json(result)
     else:
         _print_resultaten(result)

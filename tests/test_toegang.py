@@ -42,6 +42,7 @@ VERWACHT: dict[tuple[str, str], frozenset[str] | None] = {
     ("GET", "/docs"): INGELOGD,
     ("GET", "/"): INGELOGD,
     ("GET", "/bladeren"): INGELOGD,
+    ("GET", "/zoeken.csv"): INGELOGD,
     ("GET", "/casus/{ref}"): INGELOGD,
     ("GET", "/casus/{ref}/vergelijkbaar"): INGELOGD,
     ("GET", "/mijn"): INGELOGD,

@@ -576,3 +576,17 @@ def test_api_documentation_loads_nothing_from_outside(lezer: TestClient) -> None
     assert scripts_en_css and all(u.startswith("/static/") for u in scripts_en_css)
     for url in scripts_en_css:
         assert lezer.get(url).status_code == 200
+
+
+def test_a_search_result_downloads_as_csv_in_the_order_shown(lezer: TestClient) -> None:
+    from kb.export_csv import lees_csv
+    from search.export import KOLOMMEN
+
+    pagina = lezer.get("/", params={"q": VRAAG})
+    r = lezer.get("/zoeken.csv", params={"q": VRAAG})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rijen = lees_csv(r.text)
+    assert tuple(rijen[0]) == KOLOMMEN
+    refs = re.findall(r'<h3 class="resultaat-titel" id="r-([^"]+)"', pagina.text)
+    assert [rij[1] for rij in rijen[1:]] == refs and len(refs) == 10
+    assert 'href="/zoeken.csv?q=' in pagina.text

@@ -12,7 +12,7 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
 from kb import ketenoverleg, review
@@ -24,6 +24,7 @@ from kb.toegang import VRAAG_PARTIJEN, Gebruiker, Recht
 from kb.vocabulary import FACTOREN, LABELS, Richting, Status
 from search.embedder import EmbedderFout
 from search.explain import factor_info
+from search.export import als_csv
 from search.service import ZoekFout, Zoekvraag, vergelijkbaar, zoek
 from web.auth import LEZEN
 from web.deps import get_kb
@@ -105,6 +106,23 @@ def twijfelgeval(
         ],
     }
     return render(request, "zoeken.html", context, blocks=["resultaten", "status"])
+
+
+@router.get("/zoeken.csv", summary="Zoekresultaat als CSV")
+def zoekresultaat_csv(
+    request: Request, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+) -> Response:
+    vraag = _zoekvraag(request.query_params)
+    vraag.kijker = wie
+    try:
+        resultaat = zoek(kb, vraag)
+    except ZOEKFOUTEN as exc:
+        raise HTTPException(400, f"Dit zoekresultaat kan niet gemaakt worden: {exc}.") from exc
+    return Response(
+        als_csv(resultaat),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="vergelijkbare-casussen.csv"'},
+    )
 
 
 def _per_richting(codes: list[str]) -> list[tuple[str, list[dict[str, str]]]]:
