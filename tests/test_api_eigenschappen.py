@@ -26,6 +26,8 @@ from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     ignored_auth,
     negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
 )
 
 from kb import accounts
@@ -54,18 +56,18 @@ def fout_is_json_met_detail(
         raise AssertionError(f"{case.operation.label}: {response.status_code} zonder 'detail'")
 
 
-# Not among them: status_code_conformance and response_schema_conformance. The description
-# FastAPI generates lists only 200/201 and FastAPI's own 422 shape ({"detail": [...]}),
-# while the API also answers 400/401/403/404/409/503 and refuses with {"detail": {"fouten":
-# [...]}} (web.api.geweigerd), so both would fail on every refusal. fout_is_json_met_detail
-# holds the API to the shape it does keep. positive_data_acceptance is left out because a
-# schema-valid case body (any object) is rightly refused by the casus validation.
+# The description lists every status the API answers with and the refusal shape
+# (web.api.WEIGERINGEN), so statuses and bodies are checked against it too.
+# positive_data_acceptance is left out because a schema-valid case body (any object) is
+# rightly refused by the casus validation.
 CHECKS = [
     not_a_server_error,
     fout_is_json_met_detail,
     ignored_auth,  # the same request without the token, or with a wrong one, is refused
     negative_data_rejection,  # what the description forbids is a 4xx, never accepted
     content_type_conformance,
+    status_code_conformance,
+    response_schema_conformance,
 ]
 
 # Bodies that pass validation. The description allows any object as a case and any

@@ -8,7 +8,7 @@ request is a 422 with every Dutch message in `detail.fouten`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -31,7 +31,29 @@ from web.deps import get_kb
 _BEARER = HTTPBearer(
     auto_error=False, description="Persoonlijk API-token (maak er een op /account)"
 )
-router = APIRouter(prefix="/api", tags=["api"], dependencies=[Depends(_BEARER)])
+
+
+class Weigering(BaseModel):
+    """Every refusal: a Dutch message, or for refused input every message per field."""
+
+    detail: str | dict[str, list[str]] = Field(
+        description="melding, of {\"fouten\": [\"veld: melding\", ...]} bij afgewezen invoer"
+    )
+
+
+WEIGERINGEN: dict[int | str, dict[str, Any]] = {
+    400: {"model": Weigering, "description": "Verzoek niet te lezen (bijv. geen geldige JSON)"},
+    401: {"model": Weigering, "description": "Niet ingelogd: geen of ongeldig API-token"},
+    403: {"model": Weigering, "description": "Mag niet met deze rol of voor deze casus"},
+    404: {"model": Weigering, "description": "Casus bestaat niet of is niet zichtbaar"},
+    409: {"model": Weigering, "description": "Er is al een casus met deze ref"},
+    413: {"model": Weigering, "description": "Verzoek te groot"},
+    422: {"model": Weigering, "description": "Afgewezen invoer, met alle meldingen"},
+    503: {"model": Weigering, "description": "Zoekmodel niet beschikbaar"},
+}
+router = APIRouter(
+    prefix="/api", tags=["api"], dependencies=[Depends(_BEARER)], responses=WEIGERINGEN
+)
 
 VOORBEELD: dict[str, Any] = {
     "ref": "VB-2024-001",
@@ -77,7 +99,7 @@ class Zoekverzoek(BaseModel):
     )
     factoren: list[str] = Field(default_factory=list, description="factorcodes")
     limit: int = 10
-    mode: str = Field("hybrid", description=" · ".join(MODI))
+    mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description=" · ".join(MODI))
 
 
 @router.get("/cases", summary="Casussen, met filters (veld=waarde) en paginering")

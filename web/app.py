@@ -60,6 +60,11 @@ def _foutpagina(request: Request, status_code: int, melding: str) -> Response:
 async def _http_fout(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if _is_api(request):
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            return JSONResponse(
+                {"detail": {"fouten": ["body: geen geldige JSON; stuur één JSON-object"]}},
+                status_code=400,
+            )
         return await http_exception_handler(request, exc)
     standaard = HTTPStatus(exc.status_code).phrase if exc.status_code in _STATUSSEN else ""
     if exc.detail and exc.detail != standaard:

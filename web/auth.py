@@ -150,6 +150,10 @@ class Toegang:
 
     async def __call__(self, request: Request) -> Gebruiker | None:
         ident = identiteit(request)
+        if not self.publiek and ident.gebruiker is None:
+            # Not signed in at all: say so (login page, or 401 for the API) rather than
+            # complain about a CSRF token; without a session there is nothing to forge.
+            raise NietIngelogd()
         if request.method not in VEILIGE_METHODEN and not ident.via_token:
             gegeven = await _csrf_gegeven(request)
             if not ident.csrf or not secrets.compare_digest(gegeven, ident.csrf):

@@ -2,8 +2,8 @@
 
 The Content-Security-Policy allows scripts, styles and images from this site
 only: no inline script or style anywhere (a test checks the templates), so
-injected markup cannot run. Swagger UI at /docs needs one inline script; it
-gets its own policy with a per-response nonce (see `web.app`).
+injected markup cannot run. Swagger UI at /docs starts from a file
+(web/static/swagger/init.js), so it runs under the same policy.
 """
 
 from __future__ import annotations

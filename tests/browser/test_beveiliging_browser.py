@@ -314,11 +314,6 @@ def test_a_form_left_open_from_an_earlier_session_is_refused_with_a_clear_page(
     expect(page.get_by_text("oud formulier")).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/static/app.css styles input[type=text|search|number] only: the login and "
-    "account forms' fields (no type, or type=password) stay narrow browser defaults",
-)
 @pytest.mark.parametrize("pad", ["/login", "/account"])
 def test_login_and_password_fields_are_as_wide_as_other_form_fields(
     nieuwe_pagina: Callable[..., Page], pagina_als: PaginaAls, pad: str
