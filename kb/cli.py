@@ -425,8 +425,8 @@ def user_list() -> None:
     with _kb().session() as s:
         for g in accounts.alle(s):
             status = "actief" if g.actief else "uitgeschakeld"
-            partij = f" ({g.partij})" if g.partij else ""
-            typer.echo(f"{g.naam:<24} {g.rol}{partij:<22} {status}")
+            rol = f"{g.rol} ({g.partij})" if g.partij else g.rol
+            typer.echo(f"{g.naam:<24} {rol:<28} {status}")
 
 
 @app.command("audit")
