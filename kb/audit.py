@@ -44,6 +44,12 @@ ACTIES: dict[str, str] = {
     "token_aangemaakt": "API-token aangemaakt",
     "token_ingetrokken": "API-token ingetrokken",
     "audit_geexporteerd": "Auditlog geëxporteerd",
+    "intervisie_gestart": "Intervisiesessie gestart",
+    "intervisie_afgesloten": "Intervisiesessie afgesloten",
+    "intervisie_verwijderd": "Intervisiesessie verwijderd",
+    "intervisie_geexporteerd": "Intervisieverslag geëxporteerd",
+    "leerpad_antwoord": "Leerpadstap beantwoord",
+    "leerpad_opnieuw": "Leerpad opnieuw begonnen",
 }
 KOLOMMEN = ("tijd", "gebruiker", "rol", "actie", "onderwerp", "adres", "details")
 
