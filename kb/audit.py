@@ -8,8 +8,6 @@ be handed to a privacy officer without becoming a second copy of the cases.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from kb.export_csv import csv_tekst
 from kb.models import AuditRij
 from kb.toegang import Gebruiker
 
@@ -51,7 +50,7 @@ ACTIES: dict[str, str] = {
     "leerpad_antwoord": "Leerpadstap beantwoord",
     "leerpad_opnieuw": "Leerpad opnieuw begonnen",
 }
-KOLOMMEN = ("tijd", "gebruiker", "rol", "actie", "onderwerp", "adres", "details")
+KOLOMMEN = ("Tijd (UTC)", "Gebruiker", "Rol", "Actie", "Onderwerp", "Adres", "Details")
 
 
 def schrijf(
@@ -113,13 +112,16 @@ def _tijd(t: datetime) -> str:
 
 
 def als_csv(regels: Sequence[AuditRij]) -> str:
-    """The log as CSV with the columns of `KOLOMMEN` (times in UTC)."""
-    uit = io.StringIO()
-    schrijver = csv.writer(uit)
-    schrijver.writerow(KOLOMMEN)
-    for r in regels:
-        schrijver.writerow(
-            [_tijd(r.tijd), r.gebruiker or "", r.rol or "", r.actie, r.onderwerp or "",
-             r.adres or "", r.details or ""]
-        )
-    return uit.getvalue()
+    """The log as CSV (kb.export_csv: semicolons, Excel-ready, formulas defused), UTC times.
+
+    User names come from the login form, so an attacker can choose them: the shared CSV
+    writer makes sure a name like =HYPERLINK(...) stays text in a spreadsheet.
+    """
+    return csv_tekst(
+        KOLOMMEN,
+        (
+            (_tijd(r.tijd), r.gebruiker, r.rol, ACTIES.get(r.actie, r.actie), r.onderwerp,
+             r.adres, r.details)
+            for r in regels
+        ),
+    )

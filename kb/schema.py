@@ -201,8 +201,12 @@ def _melding(err: dict[str, Any]) -> str:
     soort = err["type"]
     ctx = err.get("ctx") or {}
     invoer = err.get("input")
-    if soort == "enum":
-        return f"ongeldige waarde '{invoer}'; toegestaan: {ctx.get('expected', '')}"
+    if soort in ("enum", "literal_error"):
+        # Pydantic writes "'a', 'b' or 'c'": in Dutch, "of".
+        toegestaan = str(ctx.get("expected", "")).replace(" or ", " of ")
+        if invoer in (None, ""):
+            return f"kies een waarde: {toegestaan}"
+        return f"ongeldige waarde '{invoer}'; toegestaan: {toegestaan}"
     if soort == "string_too_short":
         lengte = len(invoer) if isinstance(invoer, str) else 0
         return f"te kort: minimaal {ctx['min_length']} tekens, nu {lengte}"

@@ -122,6 +122,10 @@ class Casusbank:
         cases, fouten = check_raw([RuweCasus("invoer", 1, data)])
         if fouten:
             raise GeweigerdeCasus([f.zonder_plaats() for f in fouten])
+        bestaand = self.get(cases[0].ref, app_commentaar=False)
+        if bestaand is not None and naar_uitwisseling(bestaand) == naar_uitwisseling(cases[0]):
+            # Saved without a change: a published case stays published (and in search).
+            return bestaand
         status = Status.gepubliceerd if door is SYSTEEM else Status.concept
         with self.session() as s:
             opgeslagen = save_cases(s, cases, status=status, door_id=door.id)

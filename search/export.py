@@ -38,7 +38,7 @@ def als_csv(resultaat: dict[str, Any]) -> str:
                 "; ".join(
                     f"{label('partij', c['partij'])}: {c['oordeel']}" for c in r["commentaar"]
                 ),
-                f"{r['score']:.4f}",
+                f"{r['score']:.4f}".replace(".", ","),  # Dutch Excel reads 0,0323
             )
         )
     return csv_tekst(KOLOMMEN, rijen)

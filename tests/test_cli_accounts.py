@@ -6,16 +6,15 @@ administrator types them on the server.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from kb import accounts, review
+from kb import accounts, audit, review
 from kb.cli import _eerste_beheerder, app
+from kb.export_csv import lees_csv
 from kb.service import Casusbank
 from kb.settings import Settings
 from tests.conftest import DATA, SEEDS, WACHTWOORD, csrf_uit, gebruiker, log_in
@@ -100,10 +99,25 @@ def test_audit_exports_the_log_as_csv(omgeving: Casusbank, tmp_path: Path) -> No
     runner.invoke(app, ["user", "add", "nieuw", "--role", "redactie"], input="een-goed-wachtwoord\n")
     uit = tmp_path / "audit.csv"
     assert runner.invoke(app, ["audit", "-o", str(uit)]).exit_code == 0
-    rijen = list(csv.DictReader(io.StringIO(uit.read_text(encoding="utf-8"))))
-    assert {"tijd", "gebruiker", "actie", "onderwerp"} <= set(rijen[0])
-    aangemaakt = [r for r in rijen if r["actie"] == "gebruiker_aangemaakt"]
-    assert aangemaakt[0]["onderwerp"] == "nieuw" and aangemaakt[0]["gebruiker"] == "kb-opdrachtregel"
+    kop, *rijen = lees_csv(uit.read_text(encoding="utf-8"))
+    assert tuple(kop) == audit.KOLOMMEN
+    per_rij = [dict(zip(kop, r, strict=True)) for r in rijen]
+    aangemaakt = [r for r in per_rij if r["Actie"] == audit.ACTIES["gebruiker_aangemaakt"]]
+    assert aangemaakt[0]["Onderwerp"] == "nieuw"
+    assert aangemaakt[0]["Gebruiker"] == "kb-opdrachtregel"
+
+
+def test_a_user_name_typed_at_login_cannot_become_a_spreadsheet_formula(
+    omgeving: Casusbank, tmp_path: Path
+) -> None:
+    with omgeving.session() as s, pytest.raises(accounts.AccountFout):
+        accounts.aanmelden(s, '=HYPERLINK("http://evil.example","klik")', "x" * 12, "10.0.0.9")
+    uit = tmp_path / "audit.csv"
+    runner.invoke(app, ["audit", "-o", str(uit)])
+    _, *rijen = lees_csv(uit.read_text(encoding="utf-8"))
+    namen = [r[1] for r in rijen if r[1]]
+    assert "'=HYPERLINK(\"http://evil.example\",\"klik\")" in namen
+    assert not any(n.startswith(("=", "+", "-", "@")) for n in namen)
 
 
 def test_a_fresh_knowledge_base_gets_a_first_beheer_account_once(

@@ -176,6 +176,13 @@ def test_commentaar_is_checked_like_the_case_format_and_for_personal_data(
         ketenoverleg.voeg_toe(kb, "SEED-001", om, oordeel="misschien", tekst="kort",
                               moment=None)
     assert set(fout.value.fouten) == {"oordeel", "tekst"}
+    assert fout.value.fouten["oordeel"] == [
+        "ongeldige waarde 'misschien'; toegestaan: 'eens', 'oneens' of 'aanvullend'"
+    ]
+    with pytest.raises(OngeldigeInvoer) as fout:
+        ketenoverleg.voeg_toe(kb, "SEED-001", om, oordeel="", moment=None,
+                              tekst="Een oordeel ontbreekt nog bij dit commentaar.")
+    assert fout.value.fouten["oordeel"][0].startswith("kies een waarde: 'eens'")
     with pytest.raises(OngeldigeInvoer, match="persoonsgegevens"):
         ketenoverleg.voeg_toe(kb, "SEED-001", om, oordeel="eens", moment=None,
                               tekst="Zoals besproken met mevrouw Jansen op 12 maart 2024.")

@@ -590,3 +590,20 @@ def test_a_search_result_downloads_as_csv_in_the_order_shown(lezer: TestClient) 
     refs = re.findall(r'<h3 class="resultaat-titel" id="r-([^"]+)"', pagina.text)
     assert [rij[1] for rij in rijen[1:]] == refs and len(refs) == 10
     assert 'href="/zoeken.csv?q=' in pagina.text
+
+
+def test_saving_a_published_case_unchanged_keeps_it_published(kb: Casusbank) -> None:
+    from kb import review
+    from tests.conftest import gebruiker
+
+    with TestClient(create_app(kb)) as c:
+        log_in(c, "red")
+        r = c.get("/casus/SEED-002/bewerken")
+        assert "Deze casus is gepubliceerd" in r.text
+        velden = formulier(naar_uitwisseling(kb.get("SEED-002", app_commentaar=False)))
+        r = c.post("/casus/SEED-002/bewerken", data=velden, follow_redirects=False)
+        assert r.status_code == 303
+        assert review.info(kb, "SEED-002", gebruiker(kb, "lp")).status == "gepubliceerd"
+        gewijzigd = met(velden, titel="Een andere titel voor deze casus")
+        c.post("/casus/SEED-002/bewerken", data=gewijzigd, follow_redirects=False)
+        assert review.info(kb, "SEED-002", gebruiker(kb, "red")).status == "concept"

@@ -108,9 +108,13 @@ async def _niet_ingelogd(request: Request, _exc: Exception) -> Response:
             headers={"WWW-Authenticate": "Bearer"},
         )
     if is_htmx(request):
-        # htmx follows HX-Redirect with a full page load, so the login page is not
-        # swapped into a fragment of the old page.
-        return Response(status_code=401, headers={"HX-Redirect": naar_login(request)})
+        # A background request (the live anonymity check, a search, polling) must not
+        # throw away what the user typed: say so in place, with a login link for a new tab
+        # that leads back to the page they are on.
+        return templates.TemplateResponse(
+            request, "_uitgelogd.html", {"login_url": naar_login(request)},
+            headers={"HX-Reswap": "innerHTML"},
+        )
     return RedirectResponse(naar_login(request), status_code=303)
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
@@ -190,8 +190,15 @@ BEHEREN = Toegang(Recht.beheren)
 
 
 def naar_login(request: Request) -> str:
+    """The login page, and back: for htmx to the page the user is on (HX-Current-URL),
+    not to the fragment URL it fetched."""
     volgende = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return f"/login?volgende={quote(volgende, safe='')}"
+    huidig = request.headers.get("HX-Current-URL")
+    if huidig:
+        url = urlsplit(huidig)
+        if url.netloc in ("", request.url.netloc):
+            volgende = url.path + (f"?{url.query}" if url.query else "")
+    return f"/login?volgende={quote(veilige_volgende(volgende), safe='')}"
 
 
 def veilige_volgende(volgende: str | None) -> str:

@@ -17,6 +17,7 @@ from ingest.anonymity import get_guard
 from kb import review
 from kb.service import Casusbank, GeweigerdeCasus
 from kb.toegang import Gebruiker, Geweigerd
+from kb.vocabulary import Status
 from web import forms
 from web.auth import LEZEN, SCHRIJVEN
 from web.deps import get_kb
@@ -31,8 +32,10 @@ def _formulier(
     *,
     ref: str | None,
     fouten: forms.Fouten | None = None,
+    gepubliceerd: bool = False,
 ) -> Response:
     context = {
+        "gepubliceerd": gepubliceerd,
         "titel": f"Casus {ref} bewerken" if ref else "Nieuwe casus",
         "actief": "nieuw" if ref is None else None,
         "ref": ref,
@@ -108,7 +111,11 @@ def bewerken(
     _mag_wijzigen(kb, ref, wie)
     # Commentaar partners wrote in the app is theirs: the form edits only the case's own.
     casus = review.lees(kb, ref, wie, app_commentaar=False)
-    return _formulier(request, forms.uit_casus(casus.model_dump(mode="json")), ref=ref)
+    gepubliceerd = review.info(kb, ref, wie).status == Status.gepubliceerd
+    return _formulier(
+        request, forms.uit_casus(casus.model_dump(mode="json")), ref=ref,
+        gepubliceerd=gepubliceerd,
+    )
 
 
 @router.post("/casus/{ref}/bewerken", summary="Sla een gewijzigde casus op")

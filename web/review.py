@@ -47,7 +47,7 @@ async def _of_fout(
     try:
         await run_in_threadpool(stap)
     except OngeldigeInvoer as exc:
-        fouten = {f"{formulier}.{veld}": " ".join(m) for veld, m in exc.fouten.items()}
+        fouten = {f"{formulier}.{veld}": "; ".join(m) for veld, m in exc.fouten.items()}
         return casus_response(request, kb, wie, ref, fouten=fouten, invoer=invoer,
                               status_code=422)
     except ReviewFout as exc:
