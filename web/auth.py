@@ -195,9 +195,9 @@ def naar_login(request: Request) -> str:
     volgende = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     huidig = request.headers.get("HX-Current-URL")
     if huidig:
+        # Only its path is used (behind a proxy the host may differ): never another site.
         url = urlsplit(huidig)
-        if url.netloc in ("", request.url.netloc):
-            volgende = url.path + (f"?{url.query}" if url.query else "")
+        volgende = url.path + (f"?{url.query}" if url.query else "")
     return f"/login?volgende={quote(veilige_volgende(volgende), safe='')}"
 
 
