@@ -8,20 +8,28 @@ so no account is needed. Per round (one case) each participant records a
 group's choices against it. The summary goes out as Markdown, CSV or a page.
 
 Names live only in the session's own tables, never with a case; deleting a
-session deletes its participants and answers.
+session deletes its participants and answers. The audit log records starting,
+closing, deleting and exporting a session under its code, never names or case text.
+
+A case deleted during a session takes its round with it (ON DELETE CASCADE); a
+case no longer published is not shown either. The session keeps the place of
+such a round (`Ronde.weg`), so the facilitator can move on or close.
 """
 
 from __future__ import annotations
 
 import hashlib
 import random
+import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from kb import audit
 from kb.export_csv import csv_tekst
 from kb.models import (
     CasusRij,
@@ -37,7 +45,7 @@ from kb.schema import Casus
 from kb.service import Casusbank
 from kb.store import naar_casus
 from kb.toegang import Gebruiker, Geweigerd
-from kb.vocabulary import FACTOR_BY_CODE, LABELS, label
+from kb.vocabulary import FACTOR_BY_CODE, LABELS, Status, label
 from search.explain import factor_info
 
 # No 0/O, 1/I/L: the code is read aloud and typed from a projected slide.
@@ -46,6 +54,8 @@ CODE_LENGTE = 6
 MAX_NAAM = 40
 MAX_RONDES = 10
 STANDAARD_RONDES_PER_THEMA = 3
+VERWIJDERD = "Deze casus is inmiddels verwijderd."
+NIET_GEPUBLICEERD = "Deze casus is op dit moment niet gepubliceerd."
 
 
 class IntervisieFout(ValueError):
@@ -94,7 +104,8 @@ def start(
     """Start a session on the given published cases, or on `aantal` cases of a theme.
 
     Returns the join code. A theme's cases are drawn at random, so a group that
-    meets again on the same theme gets other cases.
+    meets again on the same theme gets other cases. Without a title the session is
+    named after the theme or the date, never the refs: participants see the title.
     """
     refs = [r.strip() for r in (refs or []) if r.strip()]
     thema = (thema or "").strip() or None
@@ -118,7 +129,7 @@ def start(
     if len(gekozen) > MAX_RONDES:
         raise IntervisieFout(f"Een sessie heeft ten hoogste {MAX_RONDES} casussen.")
     titel = " ".join(titel.split())[:120] or (
-        f"Thema {thema}" if thema and not refs else f"Casus {', '.join(gekozen)}"[:120]
+        label("thema", thema) if thema and not refs else f"Sessie van {date.today():%d-%m-%Y}"
     )
     with kb.session() as s:
         ids = {
@@ -129,13 +140,18 @@ def start(
         }
         code = _nieuwe_code(s)
         sessie = IntervisieRij(
-            code=code, titel=titel, thema=thema if not refs else None, begeleider_id=begeleider.id
+            code=code, titel=titel, thema=thema if not refs else None,
+            begeleider_id=begeleider.id, aantal_rondes=len(gekozen),
         )
         s.add(sessie)
         s.flush()
         assert sessie.id is not None
         for nr, ref in enumerate(gekozen, start=1):
             s.add(IntervisieRonde(intervisie_id=sessie.id, volgorde=nr, casus_id=ids[ref]))
+        audit.schrijf(
+            s, "intervisie_gestart", begeleider, onderwerp=code,
+            details=(f"thema {sessie.thema}, " if sessie.thema else "") + ", ".join(gekozen),
+        )
     return code
 
 
@@ -146,12 +162,33 @@ def _nieuwe_code(s: Session) -> str:
             return code
 
 
-def _huidige_ronde(s: Session, rij: IntervisieRij) -> IntervisieRonde:
-    ronde = s.exec(
+def _huidige_ronde(s: Session, rij: IntervisieRij) -> IntervisieRonde | None:
+    """The current round, or None when its case was deleted (and the round with it)."""
+    return s.exec(
         select(IntervisieRonde).where(
             IntervisieRonde.intervisie_id == rij.id, IntervisieRonde.volgorde == rij.huidige_ronde
         )
-    ).one()
+    ).first()
+
+
+def _weg(s: Session, ronde: IntervisieRonde | None) -> str | None:
+    """Why a round's case cannot be shown (deleted, not published), or None if it can."""
+    if ronde is None:
+        return VERWIJDERD
+    if s.exec(select(CasusRij.status).where(CasusRij.id == ronde.casus_id)).one() != (
+        Status.gepubliceerd
+    ):
+        return NIET_GEPUBLICEERD
+    return None
+
+
+def _open_ronde(s: Session, rij: IntervisieRij) -> IntervisieRonde:
+    """The current round, if its case can still be discussed."""
+    ronde = _huidige_ronde(s, rij)
+    weg = _weg(s, ronde)
+    if weg:
+        raise IntervisieFout(f"{weg} Ga naar de volgende casus of sluit de sessie af.")
+    assert ronde is not None
     return ronde
 
 
@@ -159,15 +196,16 @@ def onthul(kb: Casusbank, code: str, wie: Gebruiker) -> None:
     with kb.session() as s:
         rij = _sessie_rij(s, code)
         _eis_begeleider(rij, wie)
-        _huidige_ronde(s, rij).onthuld = True
+        _open_ronde(s, rij).onthuld = True
 
 
 def volgende(kb: Casusbank, code: str, wie: Gebruiker) -> None:
-    """On to the next case; only after the current one has been revealed."""
+    """On to the next case; only after the current one has been revealed (or has gone)."""
     with kb.session() as s:
         rij = _sessie_rij(s, code)
         _eis_begeleider(rij, wie)
-        if not _huidige_ronde(s, rij).onthuld:
+        ronde = _huidige_ronde(s, rij)
+        if ronde is not None and not ronde.onthuld and _weg(s, ronde) is None:
             raise IntervisieFout("Onthul eerst het besluit van deze casus.")
         if rij.huidige_ronde >= _aantal_rondes(s, rij):
             raise IntervisieFout("Dit was de laatste casus van de sessie.")
@@ -175,13 +213,16 @@ def volgende(kb: Casusbank, code: str, wie: Gebruiker) -> None:
 
 
 def sluit(kb: Casusbank, code: str, wie: Gebruiker) -> None:
-    """End the session: every round is revealed, nobody can join or answer any more."""
+    """End the session: nobody can join or answer any more.
+
+    Rounds not revealed stay hidden: the verslag lists them as not discussed
+    rather than showing a decision nobody talked about.
+    """
     with kb.session() as s:
         rij = _sessie_rij(s, code)
         _eis_begeleider(rij, wie)
         rij.afgesloten = True
-        for ronde in s.exec(select(IntervisieRonde).where(IntervisieRonde.intervisie_id == rij.id)):
-            ronde.onthuld = True
+        audit.schrijf(s, "intervisie_afgesloten", wie, onderwerp=rij.code)
 
 
 def verwijder(kb: Casusbank, code: str, wie: Gebruiker) -> None:
@@ -189,12 +230,18 @@ def verwijder(kb: Casusbank, code: str, wie: Gebruiker) -> None:
     with kb.session() as s:
         rij = _sessie_rij(s, code)
         _eis_begeleider(rij, wie)
+        deelnemers = len(s.exec(select(IntervisieDeelnemer.id)
+                                .where(IntervisieDeelnemer.intervisie_id == rij.id)).all())
+        audit.schrijf(s, "intervisie_verwijderd", wie, onderwerp=rij.code,
+                      details=f"deelnemers: {deelnemers}")
         s.delete(rij)
 
 
 def _aantal_rondes(s: Session, rij: IntervisieRij) -> int:
-    return len(s.exec(select(IntervisieRonde.id).where(IntervisieRonde.intervisie_id == rij.id))
-               .all())
+    """Rounds deleted with their case still count: they keep their place in the session."""
+    hoogste = s.exec(select(func.max(IntervisieRonde.volgorde))
+                     .where(IntervisieRonde.intervisie_id == rij.id)).one()
+    return max(rij.aantal_rondes, hoogste or 0, rij.huidige_ronde)
 
 
 # --- participants ---------------------------------------------------------------------
@@ -251,7 +298,7 @@ def antwoord(kb: Casusbank, code: str, wie: Deelnemer, keuze: Keuze) -> None:
         rij = _sessie_rij(s, code)
         if rij.afgesloten:
             raise IntervisieFout("Deze sessie is afgesloten; antwoorden kan niet meer.")
-        ronde = _huidige_ronde(s, rij)
+        ronde = _open_ronde(s, rij)
         if ronde.onthuld:
             raise IntervisieFout(
                 "Het besluit van deze casus is al onthuld; uw antwoord telt niet meer mee."
@@ -294,11 +341,19 @@ class Telling:
 
 @dataclass
 class Ronde:
+    """One case of the session; `weg` says why it cannot be shown (then `casus` is None)."""
+
     volgorde: int
-    casus: Casus
+    casus: Casus | None
     onthuld: bool
     antwoorden: list[Antwoord]
-    telling: Telling
+    telling: Telling | None
+    weg: str | None = None
+    ref: str | None = None  # kept for a case that is no longer published, for the verslag
+
+    @property
+    def besproken(self) -> bool:
+        return self.onthuld and self.casus is not None
 
 
 @dataclass
@@ -330,9 +385,15 @@ class Stand:
         return {a.naam for a in self.ronde.antwoorden}
 
     @property
+    def niet_besproken(self) -> str:
+        """What the verslag says of a round whose decision was never revealed."""
+        return "Niet besproken." if self.afgesloten else "Nog niet besproken."
+
+    @property
     def versie(self) -> str:
         """Changes when participants must see another screen (next case, reveal, end)."""
-        return f"{self.huidige}-{int(self.ronde.onthuld)}-{int(self.afgesloten)}"
+        return (f"{self.huidige}-{int(self.ronde.onthuld)}-{int(self.afgesloten)}"
+                f"-{int(self.ronde.weg is not None)}")
 
 
 def telling(casus: Casus, antwoorden: list[Antwoord]) -> Telling:
@@ -366,12 +427,18 @@ def stand(kb: Casusbank, code: str) -> Stand:
             .order_by(col(IntervisieDeelnemer.id))
         ).all()
         namen = {d.id: d.naam for d in deelnemers}
+        per_volgorde = {
+            r.volgorde: r
+            for r in s.exec(select(IntervisieRonde).where(IntervisieRonde.intervisie_id == rij.id))
+        }
         rondes = []
-        for r in s.exec(
-            select(IntervisieRonde)
-            .where(IntervisieRonde.intervisie_id == rij.id)
-            .order_by(col(IntervisieRonde.volgorde))
-        ):
+        for nr in range(1, _aantal_rondes(s, rij) + 1):
+            r = per_volgorde.get(nr)
+            weg = _weg(s, r)
+            if weg or r is None:
+                ref = s.get_one(CasusRij, r.casus_id).ref if r else None
+                rondes.append(Ronde(nr, None, bool(r and r.onthuld), [], None, weg, ref))
+                continue
             casus = naar_casus(s.get_one(CasusRij, r.casus_id))
             antwoorden = [
                 Antwoord(namen[a.deelnemer_id], k, vergelijk(k, casus))
@@ -383,7 +450,7 @@ def stand(kb: Casusbank, code: str) -> Stand:
                 for k in [Keuze.uit_opslag(a.besluit, a.pv_tegen, a.factoren, a.motivatie)]
             ]
             rondes.append(Ronde(r.volgorde, casus, r.onthuld, antwoorden,
-                                telling(casus, antwoorden)))
+                                telling(casus, antwoorden), ref=casus.ref))
         return Stand(
             code=rij.code,
             titel=rij.titel,
@@ -455,11 +522,12 @@ def _namen(factoren: list[dict[str, str]]) -> str:
 
 
 def als_csv(st: Stand) -> str:
-    """One row per answer, revealed rounds only: the decision of a hidden round stays hidden."""
+    """One row per answer, discussed rounds only: the decision of a hidden round stays hidden."""
     rijen = []
     for r in st.rondes:
-        if not r.onthuld:
+        if not r.besproken:
             continue
+        assert r.casus is not None
         a_echt = r.casus.afweging
         for a in r.antwoorden:
             rijen.append([
@@ -473,9 +541,20 @@ def als_csv(st: Stand) -> str:
     return csv_tekst(CSV_KOLOMMEN, rijen)
 
 
-def _md(tekst: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return " ".join(tekst.split()).replace("|", "\\|")
+# Characters that make Markdown markup (emphasis, links, code, tables, headings).
+_MD_TEKENS = re.compile(r"([\\`*_\[\]|~#])")
+_MD_REGELBEGIN = re.compile(r"^(\d+)([.)])|^([-+=])")
+
+
+def _md(tekst: str | None) -> str:
+    """Typed text (names, titles, motivations) and case text as literal text in Markdown.
+
+    One line; Markdown punctuation backslash-escaped; `<` and `>` as entities, which
+    every renderer shows as text, so a name like `<img onerror=...>` never becomes HTML.
+    """
+    tekst = " ".join((tekst or "").split())
+    tekst = _MD_TEKENS.sub(r"\\\1", tekst).replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_REGELBEGIN.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", tekst)
 
 
 def _besluit(besluit: str, pv_tegen: list[str] | tuple[str, ...] | None) -> str:
@@ -484,20 +563,22 @@ def _besluit(besluit: str, pv_tegen: list[str] | tuple[str, ...] | None) -> str:
 
 
 def als_markdown(st: Stand) -> str:
-    """The verslag of the session: per revealed case the group's choices and the real afweging."""
+    """The verslag of the session: per discussed case the group's choices and the real afweging."""
     regels = [
-        f"# Intervisie: {st.titel}",
+        f"# Intervisie: {_md(st.titel)}",
         "",
         f"Code {st.code} · {st.aangemaakt:%d-%m-%Y}"
-        + (f" · begeleider {st.begeleider}" if st.begeleider else "")
+        + (f" · begeleider {_md(st.begeleider)}" if st.begeleider else "")
         + f" · {len(st.deelnemers)} deelnemers",
     ]
     for r in st.rondes:
         c, t = r.casus, r.telling
-        regels += ["", f"## Casus {r.volgorde}: {c.titel} ({c.ref})", ""]
-        if not r.onthuld:
-            regels.append("Nog niet besproken.")
+        if c is None or t is None or not r.onthuld:
+            # No title: titles often name the decision, and this one was never revealed.
+            regels += ["", f"## Casus {r.volgorde}" + (f" ({r.ref})" if r.ref else ""), "",
+                       r.weg or st.niet_besproken]
             continue
+        regels += ["", f"## Casus {r.volgorde}: {_md(c.titel)} ({c.ref})", ""]
         regels += [
             f"**Besluit in de casus:** {_besluit(c.afweging.besluit, c.afweging.pv_tegen)}",
             "",
@@ -548,3 +629,19 @@ def als_markdown(st: Stand) -> str:
         if c.lessen:
             regels += ["", "### Lessen", "", _md(c.lessen)]
     return "\n".join(regels) + "\n"
+
+
+EXPORTFORMATEN = {"md": ("Markdown", als_markdown), "csv": ("CSV", als_csv)}
+
+
+def exporteer(kb: Casusbank, code: str, wie: Gebruiker, formaat: str) -> str:
+    """The verslag as Markdown ("md") or the answers as CSV ("csv"), for the facilitator.
+
+    Both hold participants' names, so every export goes into the audit log.
+    """
+    naam, maak = EXPORTFORMATEN[formaat]
+    st = begeleid(kb, code, wie)
+    tekst = maak(st)
+    with kb.session() as s:
+        audit.schrijf(s, "intervisie_geexporteerd", wie, onderwerp=st.code, details=naam)
+    return tekst

@@ -8,7 +8,10 @@ decision, the commentary, the outcome and the factors they missed. Answers are
 kept per account, so progress follows the learner to another computer.
 
 Only published cases are shown: a step whose case is (no longer) published is
-left out of the path rather than shown half.
+left out of the path rather than shown half. The result (page and CSV) shows a
+step's case and decision only once the learner has answered it: first decide,
+then see. Answers and restarts go into the audit log under the path's name and
+the step number, never the answer itself.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import delete
 from sqlmodel import col, select
 
+from kb import audit
 from kb.export_csv import csv_tekst
 from kb.models import LeerpadAntwoord, _nu
 from kb.oefenen import Keuze, Vergelijking, gepubliceerde_casussen, vergelijk
@@ -183,14 +187,17 @@ def beantwoord(kb: Casusbank, wie: Gebruiker, pad: Leerpad, nr: int, keuze: Keuz
             setattr(rij, veld, waarde)
         rij.beantwoord = _nu()
         s.add(rij)
+        audit.schrijf(s, "leerpad_antwoord", wie, onderwerp=f"{pad.naam} stap {nr}")
 
 
 def opnieuw(kb: Casusbank, wie: Gebruiker, pad: Leerpad) -> None:
     """Forget the learner's answers on this path, to walk it again."""
     with kb.session() as s:
-        s.exec(delete(LeerpadAntwoord).where(
+        gewist = s.exec(delete(LeerpadAntwoord).where(
             col(LeerpadAntwoord.gebruiker_id) == wie.id, col(LeerpadAntwoord.leerpad) == pad.naam
-        ))
+        )).rowcount
+        audit.schrijf(s, "leerpad_opnieuw", wie, onderwerp=pad.naam,
+                      details=f"{gewist} antwoorden gewist")
 
 
 CSV_KOLOMMEN = (
@@ -200,23 +207,30 @@ CSV_KOLOMMEN = (
 )
 
 
+NIET_BEANTWOORD = "nog niet beantwoord"
+
+
 def als_csv(v: Voortgang) -> str:
-    """The learner's result, one row per step (answered or not)."""
+    """The learner's result, one row per step; an unanswered step without its case."""
     def labels(soort: str, codes: tuple[str, ...] | list[str] | None) -> str:
         return ", ".join(label(soort, c) for c in codes or [])
 
     rijen = []
     for s in v.stappen:
-        a = s.casus.afweging
         k, vg = s.keuze, s.vergelijking
+        if k is None or vg is None:
+            rijen.append([v.leerpad.titel, s.nr, "", "", s.vraag, NIET_BEANTWOORD,
+                          *[""] * (len(CSV_KOLOMMEN) - 6)])
+            continue
+        a = s.casus.afweging
         rijen.append([
             v.leerpad.titel, s.nr, s.casus.ref, s.casus.titel, s.vraag,
-            label("besluit", k.besluit) if k else "", labels("pv_tegen", k.pv_tegen if k else ()),
+            label("besluit", k.besluit), labels("pv_tegen", k.pv_tegen),
             label("besluit", a.besluit), labels("pv_tegen", a.pv_tegen),
-            ("ja" if vg.zelfde_besluit else "nee") if vg else "",
-            labels("factor", k.factoren if k else ()),
-            ", ".join(f["label"] for f in vg.gedeeld) if vg else "",
-            ", ".join(f["label"] for f in vg.gemist) if vg else "",
-            k.motivatie if k else "",
+            "ja" if vg.zelfde_besluit else "nee",
+            labels("factor", k.factoren),
+            ", ".join(f["label"] for f in vg.gedeeld),
+            ", ".join(f["label"] for f in vg.gemist),
+            k.motivatie,
         ])
     return csv_tekst(CSV_KOLOMMEN, rijen)

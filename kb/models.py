@@ -257,6 +257,9 @@ class IntervisieRij(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("gebruiker.id", ondelete="SET NULL"), index=True),
     )
     huidige_ronde: int = 1
+    # How many cases the session started with. A round disappears with its case
+    # (ON DELETE CASCADE); this keeps its place, so the session can say so.
+    aantal_rondes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     afgesloten: bool = False
     aangemaakt: datetime = Field(default_factory=_nu, sa_type=DateTime)
 

@@ -456,6 +456,31 @@ LABELS: dict[str, dict[str, str]] = {
         "onbekend": "Onbekend",
     },
     "factor": {f.code: f.label for f in FACTOREN},
+    # Themes are free tags (`Casus.themas`); these are the ones the seed cases use, in
+    # alphabetical order of their label. An unknown theme shows as its code.
+    "thema": {
+        "absoluut-verzuim": "Absoluut verzuim",
+        "bijna-18": "Bijna 18",
+        "chronisch-ziek": "Chronisch ziek",
+        "criminaliteit": "Criminaliteit",
+        "pv-effect": "Effect van een pv",
+        "halt-negatief": "Halt negatief",
+        "halt-of-pv": "Halt of pv",
+        "keten-oneens": "Keten oneens",
+        "kwalificatieplicht": "Kwalificatieplicht",
+        "luxe-verzuim": "Luxe verzuim",
+        "mantelzorg": "Mantelzorg",
+        "nieuwkomers": "Nieuwkomers",
+        "onveilig-thuis": "Onveilig thuis",
+        "ouders-of-jongere": "Ouders of jongere",
+        "passend-onderwijs": "Passend onderwijs",
+        "primair-onderwijs": "Primair onderwijs",
+        "schoolweigering": "Schoolweigering",
+        "te-laat": "Te laat komen",
+        "thuiszitters": "Thuiszitters",
+        "wachtlijst": "Wachtlijst",
+        "zorg-en-straf": "Zorg en straf",
+    },
     # Not in the exchange format: where a case stands in review (kb.review).
     "status": {
         "concept": "Concept",

@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from kb import intervisie
+from kb import audit, intervisie
 from kb.export_csv import lees_csv
 from kb.intervisie import IntervisieFout
 from kb.oefenen import Keuze, KeuzeFout
@@ -157,7 +157,7 @@ def test_exports_hold_revealed_rounds_only(kb: Casusbank) -> None:
     md = intervisie.als_markdown(st)
     assert "**Besluit in de casus:** Halt tegen jongere" in md
     assert "| Anna \\| A. | Halt tegen jongere |" in md
-    assert "## Casus 2:" in md and "Nog niet besproken." in md
+    assert "## Casus 2 (SEED-024)\n\nNog niet besproken." in md
     assert "SEED-024" not in intervisie.als_csv(st)  # its decision is still hidden
     rijen = lees_csv(intervisie.als_csv(st))
     assert rijen[0] == list(intervisie.CSV_KOLOMMEN)
@@ -265,3 +265,159 @@ def test_starting_a_session_needs_an_account(app: FastAPI) -> None:
 def test_learning_templates_have_no_inline_script_or_style(sjabloon: str) -> None:
     tekst = (TEMPLATES / sjabloon).read_text(encoding="utf-8")
     assert not re.search(r"<script|<style|\sstyle=|\son[a-z]+=", tekst, re.I)
+
+
+# --- review fixes: deleted cases, closing, audit, titles, escaping, labels ----------------
+
+
+def _audit(kb: Casusbank, actie: str) -> list[tuple[str | None, str | None, str | None]]:
+    with kb.session() as s:
+        return [(r.gebruiker, r.onderwerp, r.details)
+                for r in audit.lees(s, actie=actie, limit=None).regels]
+
+
+def test_a_session_stays_readable_when_its_current_case_is_deleted(
+    app: FastAPI, begeleider: TestClient, kb: Casusbank
+) -> None:
+    code = intervisie.start(kb, gebruiker(kb, "lp"), refs=["SEED-042", "SEED-024"])
+    anna = deelnemer(app, code, "Anna")
+    assert antwoord(anna, code, besluit="geen_pv", motivatie="Eerst praten.") == 303
+    versie = re.search(r"versie=([\d-]+)", anna.get(f"/intervisie/{code}").text)
+    assert versie is not None
+    kb.delete("SEED-042")
+
+    pagina = begeleider.get(f"/intervisie/{code}/begeleiden")
+    assert pagina.status_code == 200 and "Deze casus is inmiddels verwijderd" in pagina.text
+    assert "Casus 1 van 2" in pagina.text and "Onthul het besluit" not in pagina.text
+    deelnemerpagina = anna.get(f"/intervisie/{code}")
+    assert deelnemerpagina.status_code == 200
+    assert "inmiddels verwijderd" in deelnemerpagina.text and 'name="besluit"' not in deelnemerpagina.text
+    # The participant's page reloads itself to show that the case has gone.
+    assert anna.get(f"/intervisie/{code}/stand?versie={versie.group(1)}").headers.get(
+        "HX-Refresh") == "true"
+
+    assert begeleider.post(f"/intervisie/{code}/volgende",
+                           follow_redirects=False).headers["location"].endswith("/begeleiden")
+    assert "Casus 2 van 2" in begeleider.get(f"/intervisie/{code}/begeleiden").text
+    begeleider.post(f"/intervisie/{code}/afsluiten")
+    verslag = begeleider.get(f"/intervisie/{code}/samenvatting")
+    assert verslag.status_code == 200 and "Deze casus is inmiddels verwijderd" in verslag.text
+    assert "Deze casus is inmiddels verwijderd" in begeleider.get(
+        f"/intervisie/{code}/samenvatting.md").text
+
+
+def test_a_later_case_deleted_before_its_turn_keeps_its_place(kb: Casusbank) -> None:
+    lp = gebruiker(kb, "lp")
+    code = intervisie.start(kb, lp, refs=["SEED-042", "SEED-024"])
+    kb.delete("SEED-024")
+    st = intervisie.stand(kb, code)
+    assert [r.weg for r in st.rondes] == [None, intervisie.VERWIJDERD]
+    intervisie.onthul(kb, code, lp)
+    intervisie.volgende(kb, code, lp)
+    with pytest.raises(IntervisieFout, match="inmiddels verwijderd"):
+        intervisie.onthul(kb, code, lp)
+    anna = intervisie.deelnemer(kb, code, intervisie.doe_mee(kb, code, "Anna"))
+    assert anna is not None
+    with pytest.raises(IntervisieFout, match="inmiddels verwijderd"):
+        intervisie.antwoord(kb, code, anna, PV)
+
+
+def test_closing_leaves_cases_never_revealed_as_not_discussed(
+    begeleider: TestClient, kb: Casusbank
+) -> None:
+    lp = gebruiker(kb, "lp")
+    code = intervisie.start(kb, lp, refs=["SEED-042", "SEED-024"])
+    intervisie.onthul(kb, code, lp)
+    intervisie.sluit(kb, code, lp)
+    st = intervisie.stand(kb, code)
+    assert [r.onthuld for r in st.rondes] == [True, False]
+    titel = kb.get("SEED-024").titel  # type: ignore[union-attr]
+    md = intervisie.als_markdown(st)
+    assert "## Casus 2 (SEED-024)\n\nNiet besproken." in md
+    tweede = md.split("## Casus 2")[1]
+    assert titel not in md and "kozen het besluit" not in tweede and "Door niemand" not in tweede
+    html = begeleider.get(f"/intervisie/{code}/samenvatting").text
+    assert "Niet besproken." in html and titel not in html
+    assert html.count("Wat de leerplichtambtenaar besloot") == 1
+
+
+def test_starting_closing_exporting_and_deleting_are_in_the_audit_log_without_names(
+    app: FastAPI, begeleider: TestClient, kb: Casusbank
+) -> None:
+    r = begeleider.post("/intervisie", data={"refs": "SEED-042"}, follow_redirects=False)
+    code = r.headers["location"].split("/")[2]
+    anna = deelnemer(app, code, "Anna Geheim")
+    antwoord(anna, code, besluit="geen_pv", motivatie="Een motivatie.")
+    begeleider.post(f"/intervisie/{code}/onthullen")
+    begeleider.post(f"/intervisie/{code}/afsluiten")
+    begeleider.get(f"/intervisie/{code}/samenvatting.md")
+    begeleider.get(f"/intervisie/{code}/samenvatting.csv")
+    begeleider.post(f"/intervisie/{code}/verwijderen")
+
+    assert _audit(kb, "intervisie_gestart") == [("lp", code, "SEED-042")]
+    assert _audit(kb, "intervisie_afgesloten") == [("lp", code, None)]
+    assert sorted(_audit(kb, "intervisie_geexporteerd")) == [("lp", code, "CSV"),
+                                                              ("lp", code, "Markdown")]
+    assert _audit(kb, "intervisie_verwijderd") == [("lp", code, "deelnemers: 1")]
+    with kb.session() as s:
+        alles = audit.als_csv(audit.lees(s, limit=None).regels)
+    assert "Anna" not in alles and "motivatie" not in alles.lower()
+
+
+def test_a_session_is_not_named_after_its_refs(kb: Casusbank) -> None:
+    lp = gebruiker(kb, "lp")
+    op_ref = intervisie.stand(kb, intervisie.start(kb, lp, refs=["SEED-012", "SEED-042"]))
+    assert re.fullmatch(r"Sessie van \d\d-\d\d-\d{4}", op_ref.titel)
+    op_thema = intervisie.stand(kb, intervisie.start(kb, lp, thema="halt-of-pv"))
+    assert op_thema.titel == "Halt of pv"
+
+
+def test_the_markdown_summary_escapes_what_people_typed(kb: Casusbank) -> None:
+    lp = gebruiker(kb, "lp")
+    code = intervisie.start(kb, lp, refs=["SEED-042"], titel="Groep <script>alert(1)</script>")
+    wie = intervisie.deelnemer(
+        kb, code, intervisie.doe_mee(kb, code, '"><img src=x onerror=alert(1)>'))
+    assert wie is not None
+    intervisie.antwoord(kb, code, wie, Keuze.maak("geen_pv", [], [],
+                                                  "*vet* [klik](javascript:alert(1))"))
+    intervisie.onthul(kb, code, lp)
+    md = intervisie.als_markdown(intervisie.stand(kb, code))
+    assert "<script" not in md and "<img" not in md
+    assert "# Intervisie: Groep &lt;script&gt;alert(1)&lt;/script&gt;" in md
+    assert "| \"&gt;&lt;img src=x onerror=alert(1)&gt; |" in md
+    assert "\\*vet\\* \\[klik\\](javascript:alert(1))" in md
+
+
+def test_themes_are_offered_by_their_label_and_refs_can_be_filled_in(
+    begeleider: TestClient,
+) -> None:
+    html = begeleider.get("/intervisie", params={"refs": "SEED-001"}).text
+    assert re.search(r'<option value="halt-of-pv"\s*>Halt of pv \(\d+\)</option>', html)
+    assert re.search(r'id="refs" name="refs" type="text" value="SEED-001"', html)
+    inzicht = begeleider.get("/inzicht").text
+    assert re.search(r'<option value="keten-oneens"\s*>Keten oneens</option>', inzicht)
+
+
+def test_upgrading_gives_existing_sessions_their_number_of_rounds(tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    from kb.db import make_engine, migrate
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    migrate(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO casus (id, ref, titel, schooljaar, beschrijving, leeftijd, onderwijs,"
+            " verzuim_soort, route, besluit, toelichting, heeft_uitkomst, aangemaakt, gewijzigd,"
+            " status) VALUES (1, 'A-1', 't', '2023-2024', 'b', 14, 'vmbo', 'relatief', 'halt',"
+            " 'halt', 't', 0, '2024-01-01', '2024-01-01', 'gepubliceerd')"))
+        conn.execute(text(
+            "INSERT INTO intervisie (id, code, titel, huidige_ronde, afgesloten, aangemaakt)"
+            " VALUES (1, 'AAAAAA', 't', 1, 0, '2024-01-01'), (2, 'BBBBBB', 't', 4, 0, '2024-01-01')"))
+        conn.execute(text(
+            "INSERT INTO intervisie_ronde (intervisie_id, volgorde, casus_id, onthuld)"
+            " VALUES (1, 1, 1, 0), (1, 3, 1, 0), (2, 2, 1, 1)"))
+    migrate(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT aantal_rondes FROM intervisie ORDER BY id")).scalars(
+        ).all() == [3, 4]

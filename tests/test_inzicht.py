@@ -15,6 +15,7 @@ from kb.service import Casusbank
 from kb.vocabulary import FACTOR_BY_CODE, LABELS
 from tests.conftest import gebruiker, log_in
 from tests.test_intervisie import app_met_leren
+from web.inzicht import grafiek
 
 
 @pytest.fixture
@@ -103,3 +104,18 @@ def test_an_unknown_filter_is_named(lezer: TestClient) -> None:
 def test_csv_cells_that_look_like_formulas_are_defused() -> None:
     rijen = lees_csv(csv_tekst(["Motivatie"], [["=HYPERLINK(\"x\")"], ["gewoon; tekst"]]))
     assert rijen[1:] == [["'=HYPERLINK(\"x\")"], ["gewoon; tekst"]]
+
+
+# A sans-serif at the 13px of `.as-label` averages well over 0.55em a character.
+TEKEN_MINSTENS = 13 * 0.55
+
+
+@pytest.mark.parametrize("naam", ["onderwijs", "factor"])
+def test_the_longest_labels_end_before_the_bars_start(kb: Casusbank, naam: str) -> None:
+    g = grafiek(inzicht.kruistabel(kb, naam))
+    assert g is not None
+    langste = max((s.label for s in g.staven), key=len)
+    assert langste in ("Voortgezet speciaal onderwijs", "Gemeentebeleid terughoudend",
+                       "Verwijtbaarheid onduidelijk")
+    begin = min(seg.x for s in g.staven for seg in s.segmenten)
+    assert begin >= len(langste) * TEKEN_MINSTENS

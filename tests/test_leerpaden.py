@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kb import leerpaden
+from kb import audit, leerpaden
 from kb.export_csv import lees_csv
 from kb.leerpaden import LeerpadFout
 from kb.oefenen import Keuze
@@ -116,7 +116,7 @@ def test_starting_again_forgets_the_answers(consulent: TestClient, kb: Casusbank
     vraag = consulent.get("/leerpad/bijna-18/stap/1").text
     consulent.post("/leerpad/bijna-18/stap/1",
                    data={"csrf": _csrf(vraag), "besluit": "geen_pv", "motivatie": "Wachten."})
-    consulent.post("/leerpad/bijna-18/opnieuw", data={"csrf": _csrf(vraag)})
+    consulent.post("/leerpad/bijna-18/opnieuw", data={"csrf": _csrf(vraag), "bevestig": "ja"})
     pad = leerpaden.zoek_leerpad(kb, "bijna-18")
     assert leerpaden.voortgang(kb, gebruiker(kb, "lp"), pad).beantwoord == 0
 
@@ -124,3 +124,58 @@ def test_starting_again_forgets_the_answers(consulent: TestClient, kb: Casusbank
 def test_an_unknown_leerpad_or_step_is_a_404(consulent: TestClient) -> None:
     assert consulent.get("/leerpad/bestaat-niet").status_code == 404
     assert consulent.get("/leerpad/halt-of-pv/stap/99").status_code == 404
+
+
+def test_starting_again_needs_the_box_ticked(consulent: TestClient, kb: Casusbank) -> None:
+    vraag = consulent.get("/leerpad/bijna-18/stap/1").text
+    consulent.post("/leerpad/bijna-18/stap/1",
+                   data={"csrf": _csrf(vraag), "besluit": "geen_pv", "motivatie": "Wachten."})
+    pagina = consulent.get("/leerpad/bijna-18").text
+    assert 'name="bevestig"' in pagina and "required" in pagina.split('name="bevestig"')[1][:40]
+    r = consulent.post("/leerpad/bijna-18/opnieuw", data={"csrf": _csrf(pagina)})
+    assert r.status_code == 422 and "er is niets gewist" in r.text
+    pad = leerpaden.zoek_leerpad(kb, "bijna-18")
+    assert leerpaden.voortgang(kb, gebruiker(kb, "lp"), pad).beantwoord == 1
+
+
+def test_the_result_shows_nothing_of_a_step_not_yet_answered(
+    consulent: TestClient, kb: Casusbank
+) -> None:
+    pad = leerpaden.zoek_leerpad(kb, "halt-of-pv")
+    casussen = [kb.get(s.ref) for s in pad.stappen]
+    leeg = consulent.get("/leerpad/halt-of-pv/resultaat").text
+    assert leeg.count("nog niet beantwoord") == len(pad.stappen)
+    assert not any(c.titel in leeg or c.ref in leeg for c in casussen if c)
+    assert "class=\"badge besluit-" not in leeg.split("<tbody>")[1]
+
+    vraag = consulent.get("/leerpad/halt-of-pv/stap/1").text
+    consulent.post("/leerpad/halt-of-pv/stap/1",
+                   data={"csrf": _csrf(vraag), "besluit": "geen_pv", "motivatie": "Praten."})
+    deels = consulent.get("/leerpad/halt-of-pv/resultaat").text
+    assert casussen[0].titel in deels and casussen[1].titel not in deels  # type: ignore[union-attr]
+    kop, eerste, *open_ = lees_csv(consulent.get("/leerpad/halt-of-pv/resultaat.csv").text)
+    assert eerste[kop.index("Ref")] == pad.stappen[0].ref
+    verborgen = ("Ref", "Titel", "Besluit in de casus", "Pv tegen in de casus", "Gemiste factoren")
+    for rij in open_:
+        assert rij[kop.index("Mijn besluit")] == "nog niet beantwoord"
+        assert all(rij[kop.index(k)] == "" for k in verborgen)
+
+
+def test_answers_and_restarts_are_in_the_audit_log_without_the_answer(
+    consulent: TestClient, kb: Casusbank
+) -> None:
+    for nr in (1, 2):
+        vraag = consulent.get(f"/leerpad/bijna-18/stap/{nr}").text
+        consulent.post(f"/leerpad/bijna-18/stap/{nr}",
+                       data={"csrf": _csrf(vraag), "besluit": "geen_pv", "motivatie": "Geheim."})
+    consulent.post("/leerpad/bijna-18/opnieuw", data={"csrf": _csrf(vraag), "bevestig": "ja"})
+    with kb.session() as s:
+        regels = audit.lees(s, limit=None).regels
+    assert sorted((r.actie, r.onderwerp, r.details) for r in regels
+                  if r.actie.startswith("leerpad")) == [
+        ("leerpad_antwoord", "bijna-18 stap 1", None),
+        ("leerpad_antwoord", "bijna-18 stap 2", None),
+        ("leerpad_opnieuw", "bijna-18", "2 antwoorden gewist"),
+    ]
+    assert all(r.gebruiker == "lp" for r in regels if r.actie.startswith("leerpad"))
+    assert "Geheim" not in audit.als_csv(regels)

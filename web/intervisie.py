@@ -24,6 +24,7 @@ from kb.oefenen import Keuze, KeuzeFout, zonder_besluit
 from kb.overzicht import facetten
 from kb.service import Casusbank
 from kb.toegang import Gebruiker
+from kb.vocabulary import label
 from web.auth import LEZEN, OPENBAAR, zet_cookie
 from web.deps import get_kb
 from web.templating import render
@@ -98,7 +99,7 @@ def _startpagina(
     context = {
         "titel": "Intervisie",
         "actief": "intervisie",
-        "themas": sorted(themas.items()),
+        "themas": sorted(themas.items(), key=lambda paar: label("thema", paar[0]).casefold()),
         "sessies": intervisie.mijn_sessies(kb, wie),
         "fout": fout,
         "invoer": invoer or {},
@@ -111,7 +112,8 @@ def _startpagina(
 def start_pagina(
     request: Request, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
 ) -> Response:
-    return _startpagina(request, kb, wie)
+    """`?refs=SEED-001` fills in the refs, for a link from a case page."""
+    return _startpagina(request, kb, wie, invoer={"refs": request.query_params.get("refs", "")})
 
 
 @router.post("/intervisie", summary="Start een intervisiesessie")
@@ -207,27 +209,24 @@ def samenvatting(
     return render(request, "intervisie_samenvatting.html", context)
 
 
-@router.get("/intervisie/{code}/samenvatting.md", summary="Samenvatting als Markdown")
-def samenvatting_markdown(
-    code: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
-) -> Response:
-    st = _begeleid(kb, code, wie)
-    return PlainTextResponse(
-        intervisie.als_markdown(st),
-        media_type="text/markdown; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="intervisie-{st.code}.md"'},
-    )
+MEDIATYPES = {"md": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8"}
 
 
-@router.get("/intervisie/{code}/samenvatting.csv", summary="Antwoorden als CSV")
-def samenvatting_csv(
-    code: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+@router.get("/intervisie/{code}/samenvatting.{formaat}",
+            summary="Samenvatting als Markdown (md) of de antwoorden als CSV (csv)")
+def samenvatting_bestand(
+    code: str, formaat: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
 ) -> Response:
-    st = _begeleid(kb, code, wie)
+    if formaat not in MEDIATYPES:
+        raise HTTPException(404, "Het verslag is er als .md en als .csv.")
+    try:
+        tekst = intervisie.exporteer(kb, code, wie, formaat)
+    except OnbekendeSessie as exc:
+        raise HTTPException(404, str(exc)) from exc
+    code = intervisie.normaliseer_code(code)
     return PlainTextResponse(
-        intervisie.als_csv(st),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="intervisie-{st.code}.csv"'},
+        tekst, media_type=MEDIATYPES[formaat],
+        headers={"Content-Disposition": f'attachment; filename="intervisie-{code}.{formaat}"'},
     )
 
 
@@ -279,7 +278,7 @@ def _deelnemerpagina(
         "st": st,
         "wie": wie,
         "eigen": eigen,
-        "sit": zonder_besluit(st.ronde.casus),
+        "sit": zonder_besluit(st.ronde.casus) if st.ronde.casus else None,
         "invoer": invoer or invoer_van(eigen.keuze if eigen else None),
         "fout": fout,
     }

@@ -35,9 +35,12 @@ FILTERVELDEN: tuple[tuple[str, str, str | None], ...] = (
     ("verzuim.soort", "Soort verzuim", "verzuim_soort"),
     ("leerling.onderwijs", "Onderwijs", "onderwijs"),
     ("route", "Route", "route"),
-    ("themas", "Thema", None),
+    ("themas", "Thema", "thema"),
 )
-LABEL_BREEDTE = 200
+# The label column is as wide as the longest row label needs at the 13px of `.as-label`:
+# 7.5px a character is a generous average for a sans-serif at that size.
+TEKEN_BREEDTE = 7.5
+MIN_LABEL_BREEDTE = 80
 STAAF_BREEDTE = 340
 RIJ_HOOGTE = 24
 STAAF_HOOGTE = 16
@@ -68,9 +71,15 @@ class Grafiek:
     naam: str
     kleurklasse: str
     staven: list[Staaf]
+    label_breedte: int
     breedte: int
     hoogte: int
     legenda: list[tuple[str, str]]
+
+
+def label_breedte(labels: list[str]) -> int:
+    """Room for the longest label before the bars start, with a small gap."""
+    return max(MIN_LABEL_BREEDTE, round(max(len(t) for t in labels) * TEKEN_BREEDTE) + 10)
 
 
 def _kleurklasse(tabel: Kruistabel) -> str:
@@ -83,10 +92,11 @@ def grafiek(tabel: Kruistabel) -> Grafiek | None:
     if not tabel.rijen:
         return None
     staven, gebruikt = [], set()
+    links = label_breedte([tekst for _, tekst in tabel.rijen])
     for i, (code, tekst) in enumerate(tabel.rijen):
         totaal = tabel.rijtotaal(code)
         staaf = Staaf(tekst, totaal, i * RIJ_HOOGTE)
-        x = float(LABEL_BREEDTE)
+        x = float(links)
         for kolom, _ in tabel.weergave.kolommen:
             n = tabel.aantal(code, kolom)
             if n and totaal:
@@ -96,8 +106,14 @@ def grafiek(tabel: Kruistabel) -> Grafiek | None:
                 x += breedte
         staven.append(staaf)
     legenda = [(k, lab) for k, lab in tabel.weergave.kolommen if k in gebruikt]
-    return Grafiek(tabel.weergave.naam, _kleurklasse(tabel), staven,
-                   LABEL_BREEDTE + STAAF_BREEDTE + 40, len(staven) * RIJ_HOOGTE, legenda)
+    return Grafiek(tabel.weergave.naam, _kleurklasse(tabel), staven, links,
+                   links + STAAF_BREEDTE + 40, len(staven) * RIJ_HOOGTE, legenda)
+
+
+def _waarden(soort: str | None, aanwezig: set[str]) -> list[str]:
+    """A filter's choices: in vocabulary order, then values it has no label for (free themes)."""
+    bekend = [c for c in LABELS.get(soort or "", {}) if c in aanwezig]
+    return bekend + sorted(aanwezig - set(bekend))
 
 
 def filters_uit(params: Any) -> tuple[Filters, list[tuple[str, str]]]:
@@ -128,8 +144,7 @@ def pagina(
         "fout": fout,
         "aantal": inzicht.aantal_casussen(kb, filters),
         "velden": [
-            (veld, kop, soort, sorted(keuzes.get(veld, {})) if soort is None else
-             [c for c in LABELS[soort] if c in keuzes.get(veld, {})])
+            (veld, kop, soort, _waarden(soort, set(keuzes.get(veld, {}))))
             for veld, kop, soort in FILTERVELDEN
         ],
         "gekozen": dict(paren),

@@ -47,14 +47,19 @@ def overzicht(
     return render(request, "leerpad.html", context)
 
 
+def _padpagina(
+    request: Request, v: Voortgang, *, fout: str | None = None, status_code: int = 200
+) -> Response:
+    context = {"titel": v.leerpad.titel, "actief": "leerpad", "v": v, "fout": fout}
+    return render(request, "leerpad_pad.html", context, status_code=status_code)
+
+
 @router.get("/leerpad/{naam}", summary="Eén leerpad: inleiding en stappen")
 def leerpad(
     naam: str, request: Request, wie: Gebruiker = Depends(LEZEN),
     kb: Casusbank = Depends(get_kb),
 ) -> Response:
-    v = _voortgang(kb, wie, naam)
-    context = {"titel": v.leerpad.titel, "actief": "leerpad", "v": v}
-    return render(request, "leerpad_pad.html", context)
+    return _padpagina(request, _voortgang(kb, wie, naam))
 
 
 def _stappagina(
@@ -107,10 +112,18 @@ async def beantwoorden(
 
 
 @router.post("/leerpad/{naam}/opnieuw", summary="Begin het leerpad opnieuw")
-def opnieuw(
-    naam: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+async def opnieuw(
+    naam: str, request: Request, wie: Gebruiker = Depends(LEZEN),
+    kb: Casusbank = Depends(get_kb),
 ) -> Response:
-    leerpaden.opnieuw(kb, wie, _pad(kb, naam))
+    """Only with the box ticked: one stray click must not wipe a learner's answers."""
+    form = await request.form()
+    pad = await run_in_threadpool(_pad, kb, naam)
+    if form.get("bevestig") != "ja":
+        v = await run_in_threadpool(leerpaden.voortgang, kb, wie, pad)
+        return _padpagina(request, v, status_code=422,
+                          fout="Vink aan dat u uw antwoorden wilt wissen; er is niets gewist.")
+    await run_in_threadpool(leerpaden.opnieuw, kb, wie, pad)
     return RedirectResponse(f"/leerpad/{naam}", status_code=303)
 
 
