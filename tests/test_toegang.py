@@ -84,8 +84,7 @@ VERWACHT: dict[tuple[str, str], frozenset[str] | None] = {
     ("POST", "/intervisie/{code}/afsluiten"): INGELOGD,
     ("POST", "/intervisie/{code}/verwijderen"): INGELOGD,
     ("GET", "/intervisie/{code}/samenvatting"): INGELOGD,
-    ("GET", "/intervisie/{code}/samenvatting.md"): INGELOGD,
-    ("GET", "/intervisie/{code}/samenvatting.csv"): INGELOGD,
+    ("GET", "/intervisie/{code}/samenvatting.{formaat}"): INGELOGD,
     ("GET", "/intervisie/doe-mee"): IEDEREEN,
     ("POST", "/intervisie/doe-mee"): IEDEREEN,
     ("GET", "/intervisie/{code}"): IEDEREEN,
@@ -106,7 +105,7 @@ ROLLEN = {"leerplicht": "lp", "keten": "om", "redactie": "red", "beheer": "behee
 ROUTE_WEIGERING = "niet voor de rol"  # the words of a route-level refusal (web.auth)
 VOORBEELDEN = {
     "ref": "SEED-001", "token_id": "999999", "commentaar_id": "1", "vraag_id": "1",
-    "code": "ABC123", "nr": "1",
+    "code": "ABC123", "nr": "1", "formaat": "md",
 }
 
 

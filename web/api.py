@@ -156,7 +156,9 @@ def create_case(
 
 
 @router.put(
-    "/cases/{ref}", summary="Casus vervangen (of aanmaken onder deze ref); wordt een concept"
+    "/cases/{ref}",
+    summary="Casus vervangen (of aanmaken onder deze ref); wordt een concept",
+    responses={201: {"description": "Nieuwe casus onder deze ref aangemaakt"}},
 )
 def put_case(
     ref: str, data: CasusBody, wie: Gebruiker = Depends(SCHRIJVEN),
