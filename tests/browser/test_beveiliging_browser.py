@@ -406,3 +406,31 @@ def test_after_logging_out_elsewhere_the_case_form_keeps_everything_typed(
     expect(page.locator("#f-beschrijving")).to_have_value(tekst)
     link = page.get_by_role("link", name=re.compile("Log opnieuw in")).first
     assert link.get_attribute("href") == "/login?volgende=%2Fcasus%2Fnieuw"
+
+
+def test_a_case_form_sent_after_logging_out_elsewhere_is_back_after_logging_in(
+    pagina_als: PaginaAls,
+) -> None:
+    page = pagina_als("lp")
+    page.goto("/casus/nieuw")
+    andere_tab = page.context.new_page()
+    andere_tab.goto("/mijn")
+    andere_tab.get_by_role("button", name="Uitloggen").click()
+
+    titel = "Vmbo-jongen 15, verzuim na verhuizing, ouders werken mee"
+    beschrijving = "Jongen van 15 verzuimt sinds de verhuizing steeds vaker; ouders werken mee."
+    page.get_by_label("Titel").fill(titel)
+    page.locator("#f-beschrijving").fill(beschrijving)
+    page.get_by_role("button", name="Casus opslaan").click()
+    expect(page).to_have_url(re.compile(r"/login\?volgende=%2Fcasus%2Fnieuw$"))
+
+    page.get_by_label("Gebruikersnaam").fill("lp")  # on this login page: it leads back
+    page.get_by_label("Wachtwoord").fill(WACHTWOORD)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page).to_have_url(re.compile(r"/casus/nieuw$"))
+    expect(page.get_by_role("status")).to_contain_text("staat weer in het formulier")
+    expect(page.get_by_label("Titel")).to_have_value(titel)
+    expect(page.locator("#f-beschrijving")).to_have_value(beschrijving)
+    page.goto("/mijn")  # anywhere else: the copy in the tab is gone
+    page.goto("/casus/nieuw")
+    expect(page.get_by_label("Titel")).to_have_value("")

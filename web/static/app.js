@@ -21,3 +21,45 @@ document.addEventListener("htmx:configRequest", (event) => {
 document.addEventListener("click", (event) => {
   if (event.target instanceof Element && event.target.closest("[data-afdrukken]")) window.print();
 });
+
+// A case form sent while the session had ended (logged out in another tab, expired) goes
+// to the login page, and the server cannot keep what it was not allowed to receive. So the
+// browser keeps a copy in this tab (sessionStorage) when the form is sent, and puts it back
+// when the same form opens again after logging in. Any other page means it arrived.
+const CONCEPT = "casusbank:casusformulier";
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.classList.contains("casusformulier")) return;
+  const velden = [...new FormData(form)].filter(([naam]) => naam !== "csrf");
+  sessionStorage.setItem(CONCEPT, JSON.stringify({ actie: form.getAttribute("action"), velden }));
+});
+
+function zetTerug(form, velden) {
+  const waarden = new Map();
+  for (const [naam, waarde] of velden) waarden.set(naam, [...(waarden.get(naam) || []), waarde]);
+  for (const veld of form.elements) {
+    if (!veld.name || veld.name === "csrf" || !waarden.has(veld.name)) continue;
+    const lijst = waarden.get(veld.name);
+    if (veld.type === "checkbox" || veld.type === "radio") veld.checked = lijst.includes(veld.value);
+    else if (!veld.readOnly) veld.value = lijst[0];
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const bewaard = sessionStorage.getItem(CONCEPT);
+  if (!bewaard) return;
+  const { actie, velden } = JSON.parse(bewaard);
+  const form = [...document.querySelectorAll("form.casusformulier")]
+    .find((f) => f.getAttribute("action") === actie);
+  if (form && !form.hasAttribute("data-met-fouten")) {
+    zetTerug(form, velden);
+    const melding = document.createElement("p");
+    melding.className = "melding";
+    melding.setAttribute("role", "status");
+    melding.textContent = "Wat u eerder invulde en verstuurde terwijl u niet ingelogd was, " +
+      "staat weer in het formulier. Controleer het en sla de casus op.";
+    form.before(melding);
+  }
+  if (!document.body.hasAttribute("data-concept-bewaren")) sessionStorage.removeItem(CONCEPT);
+});
