@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from kb import audit
@@ -96,7 +96,7 @@ def vind(session: Session, naam: str) -> GebruikerRij:
 
 
 def aantal(session: Session) -> int:
-    return len(session.exec(select(GebruikerRij.id)).all())
+    return int(session.exec(select(func.count()).select_from(GebruikerRij)).one())
 
 
 def alle(session: Session) -> list[GebruikerRij]:

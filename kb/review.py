@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from ingest.anonymity import VeldBevindingen, get_guard
 from kb import audit
 from kb.models import CasusRij, GebruikerRij, VraagRij, _nu
-from kb.schema import naar_uitwisseling
+from kb.schema import Casus, naar_uitwisseling
 from kb.service import Casusbank
 from kb.store import get_row, naar_casus
 from kb.toegang import (
@@ -99,7 +99,7 @@ def info(kb: Casusbank, ref: str, wie: Gebruiker) -> ReviewInfo:
         )
 
 
-def lees(kb: Casusbank, ref: str, wie: Gebruiker, *, app_commentaar: bool = True):  # type: ignore[no-untyped-def]
+def lees(kb: Casusbank, ref: str, wie: Gebruiker, *, app_commentaar: bool = True) -> Casus:
     """The case in the exchange format, if `wie` may see it (else `NietGevonden`)."""
     with kb.session() as s:
         return naar_casus(_zichtbare_rij(s, ref, wie), app_commentaar=app_commentaar)

@@ -15,6 +15,7 @@ and need no CSRF token.
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -97,8 +98,6 @@ class Identificatie(BaseHTTPMiddleware):
 
 def is_https(request: Request) -> bool:
     """Behind a TLS proxy uvicorn --proxy-headers makes the scheme https; KB_HTTPS=1 forces it."""
-    import os
-
     return request.url.scheme == "https" or os.environ.get("KB_HTTPS") == "1"
 
 
