@@ -58,15 +58,47 @@ def meet(rankings: Sequence[Sequence[str]], queries: Sequence[dict[str, Any]]) -
     n = len(queries)
     return Meting(
         ndcg=sum(ndcg_at(r, q["relevant"]) for r, q in zip(rankings, queries, strict=True)) / n,
-        recall=sum(recall_at(r, q["relevant"]) for r, q in zip(rankings, queries, strict=True))
-        / n,
+        recall=sum(recall_at(r, q["relevant"]) for r, q in zip(rankings, queries, strict=True)) / n,
         mrr=sum(reciprocal_rank(r, q["relevant"]) for r, q in zip(rankings, queries, strict=True))
         / n,
     )
 
 
-def laad_queries(pad: Path = QUERIES) -> list[dict[str, Any]]:
-    return yaml.safe_load(pad.read_text(encoding="utf-8"))
+def delen(query: dict[str, Any]) -> tuple[str, str]:
+    """The half (odd or even id) and the length class a query counts in.
+
+    A change is adopted only when it helps on both halves: a gain on one half
+    alone is likely tuned to those queries (docs/zoekkwaliteit.md).
+    """
+    nummer = int("".join(ch for ch in query["id"] if ch.isdigit()))
+    woorden = len(query["vraag"].split())
+    lengte = "kort" if woorden <= 15 else "middel" if woorden <= 60 else "lang"
+    return ("oneven" if nummer % 2 else "even"), lengte
+
+
+DELEN = ("alle", "oneven", "even", "kort", "middel", "lang")
+
+
+def meet_per_deel(
+    rankings: Sequence[Sequence[str]], queries: Sequence[dict[str, Any]]
+) -> dict[str, Meting]:
+    """`meet` over all queries and over each half and length class."""
+    result = {"alle": meet(rankings, queries)}
+    for naam in DELEN[1:]:
+        paren = [(r, q) for r, q in zip(rankings, queries, strict=True) if naam in delen(q)]
+        result[naam] = meet([r for r, _ in paren], [q for _, q in paren])
+    return result
+
+
+def laad_queries(pad: Path = QUERIES, *, gepoold: bool = True) -> list[dict[str, Any]]:
+    """The queries with their judgements; `gepoold=False` leaves out those added later by
+    pooling, to show how much of a change in score came from judging more cases."""
+    queries = yaml.safe_load(pad.read_text(encoding="utf-8"))
+    for q in queries:
+        extra = q.pop("gepoold", {})
+        if gepoold:
+            q["relevant"] = {**q["relevant"], **extra}
+    return queries
 
 
 def _seeds_checksum(seeds_dir: Path) -> str:

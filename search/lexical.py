@@ -9,7 +9,7 @@ result, as in CourtListener's search syntax.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 
 import bm25s
@@ -28,13 +28,30 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("dutch")
 
 
+def woorden(tekst: str) -> list[str]:
+    """Lowercased words without stop words; hyphenated words also split.
+
+    A stop word in capitals is an abbreviation, not the word: "OM" (Openbaar
+    Ministerie) is what a case about a pv decision turns on, "om" is filler.
+    """
+    result: list[str] = []
+    for woord in _WOORD.findall(tekst):
+        if len(woord) > 1 and woord.isupper() and woord.lower() in _STOPWOORDEN:
+            result.append(woord.lower())
+            continue
+        woord = woord.lower()
+        delen = [woord, *woord.split("-")] if "-" in woord else [woord]
+        result.extend(d for d in delen if d and d not in _STOPWOORDEN)
+    return result
+
+
+def stammen(woorden: list[str]) -> list[str]:
+    return _stemmer().stemWords(woorden)
+
+
 def tokens(tekst: str) -> list[str]:
     """Lowercased Dutch stems without stop words; hyphenated words also split."""
-    woorden: list[str] = []
-    for woord in _WOORD.findall(tekst.lower()):
-        delen = [woord, *woord.split("-")] if "-" in woord else [woord]
-        woorden.extend(d for d in delen if d and d not in _STOPWOORDEN)
-    return _stemmer().stemWords(woorden)
+    return stammen(woorden(tekst))
 
 
 def phrases(query: str) -> list[str]:
@@ -59,13 +76,18 @@ class LexicalIndex:
     between 2.6 GB and well under half of it).
     """
 
-    def __init__(self, documenten: Iterable[tuple[int, str]]) -> None:
+    def __init__(
+        self,
+        documenten: Iterable[tuple[int, str]],
+        analyse: Callable[[str], list[str]] = tokens,
+    ) -> None:
+        self._analyse = analyse
         vocab: dict[str, int] = {}
         ids: list[int] = []
         corpus: list[list[int]] = []
         for doc_id, tekst in documenten:
             ids.append(doc_id)
-            corpus.append([vocab.setdefault(t, len(vocab)) for t in tokens(tekst)])
+            corpus.append([vocab.setdefault(t, len(vocab)) for t in analyse(tekst)])
         self.ids = np.asarray(ids, dtype=np.int64)
         self._bm25: bm25s.BM25 | None = None
         if vocab:
@@ -78,7 +100,7 @@ class LexicalIndex:
         """BM25 score per case id for cases sharing a term with the query: the best `k`
         only, among `toegestaan` when given. Selecting in numpy matters at 100k cases,
         where a common word matches nearly every case."""
-        qt = tokens(query)
+        qt = self._analyse(query)
         if self._bm25 is None or not qt:
             return {}
         vocab = self._bm25.vocab_dict

@@ -7,6 +7,7 @@ import pytest
 
 from kb.service import Casusbank
 from search.evaluate import evalueer, laad_queries, ndcg_at, recall_at, reciprocal_rank
+from search.lexical import tokens
 
 
 @pytest.fixture(scope="module")
@@ -30,10 +31,23 @@ def test_hybrid_beats_both_single_modes(metingen) -> None:  # type: ignore[no-un
 
 
 def test_quality_does_not_drop_below_the_measured_level(metingen) -> None:  # type: ignore[no-untyped-def]
-    assert metingen["hybrid"].ndcg >= 0.75
-    assert metingen["hybrid"].recall >= 0.60
+    assert metingen["hybrid"].ndcg >= 0.76
+    assert metingen["hybrid"].recall >= 0.62
     assert metingen["bm25"].ndcg >= 0.72
-    assert metingen["dense"].ndcg >= 0.66
+    assert metingen["dense"].ndcg >= 0.69
+
+
+def test_pooled_judgements_count_and_can_be_left_out() -> None:
+    met, zonder = laad_queries(), laad_queries(gepoold=False)
+    assert sum(map(len, (q["relevant"] for q in met))) > sum(
+        map(len, (q["relevant"] for q in zonder))
+    )
+    assert all("gepoold" not in q for q in met + zonder)
+
+
+def test_a_stop_word_in_capitals_is_an_abbreviation() -> None:
+    assert "om" in tokens("Het OM seponeert")
+    assert "om" not in tokens("om negen uur")
 
 
 def test_metrics_follow_their_definitions() -> None:
