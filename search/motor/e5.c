@@ -289,6 +289,28 @@ static void matmul_pw(const pw_t *P, const float *bias,
                 for (int r = 0; r < 8; r++) y[r] = out[r] + (bias ? bias[g * 8 + r] : 0.f);
             }
         }
+        /* the last L % TT tokens one at a time, still vectorised */
+        for (; t < L; t++) {
+            __m256 acc = _mm256_setzero_ps();
+            for (int b = 0; b < nb; b++) {
+                const int8_t *wb = wg + (size_t)b * 256;
+                __m256i is0 = _mm256_setzero_si256(), is1 = is0;
+                for (int c = 0; c < 8; c += 2) {
+                    int32_t a0, a1;
+                    memcpy(&a0, aq + (size_t)t * nin + b * QK + c * 4, 4);
+                    memcpy(&a1, aq + (size_t)t * nin + b * QK + c * 4 + 4, 4);
+                    is0 = dot4x8(is0, _mm256_load_si256((const __m256i *)(wb + c * 32)), _mm256_set1_epi32(a0));
+                    is1 = dot4x8(is1, _mm256_load_si256((const __m256i *)(wb + c * 32 + 32)), _mm256_set1_epi32(a1));
+                }
+                size_t ib = (size_t)t * nb + b;
+                __m256i x = _mm256_sub_epi32(_mm256_add_epi32(is0, is1), _mm256_set1_epi32(8 * as[ib]));
+                acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(x),
+                                      _mm256_mul_ps(_mm256_load_ps(dg + (size_t)b * 8), _mm256_set1_ps(ad[ib])), acc);
+            }
+            float out[8]; _mm256_storeu_ps(out, acc);
+            float *y = Y + (size_t)t * nout + g * 8;
+            for (int r = 0; r < 8; r++) y[r] = out[r] + (bias ? bias[g * 8 + r] : 0.f);
+        }
 #endif
         for (; t < L; t++) {
             float acc[8] = {0};
