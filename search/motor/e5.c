@@ -116,6 +116,34 @@ static void quantize_acts(const float *RESTRICT X, int L, int nin,
     for (int t = 0; t < L; t++) {
         for (int b = 0; b < nb; b++) {
             const float *x = X + (size_t)t * nin + b * QK;
+#if defined(__AVX2__)
+            /* Casusbank: the same rounding as lrintf (to nearest even), vectorised */
+            {
+                const __m256 sign = _mm256_set1_ps(-0.f);
+                __m256 v0 = _mm256_loadu_ps(x), v1 = _mm256_loadu_ps(x + 8);
+                __m256 v2 = _mm256_loadu_ps(x + 16), v3 = _mm256_loadu_ps(x + 24);
+                __m256 mx = _mm256_max_ps(_mm256_max_ps(_mm256_andnot_ps(sign, v0), _mm256_andnot_ps(sign, v1)),
+                                          _mm256_max_ps(_mm256_andnot_ps(sign, v2), _mm256_andnot_ps(sign, v3)));
+                __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+                m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+                m4 = _mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1));
+                float amax = _mm_cvtss_f32(m4);
+                float dd = amax / 127.f, id = dd > 0.f ? 1.f / dd : 0.f;
+                __m256 m = _mm256_set1_ps(id);
+                __m256i i0 = _mm256_cvtps_epi32(_mm256_mul_ps(v0, m)), i1 = _mm256_cvtps_epi32(_mm256_mul_ps(v1, m));
+                __m256i i2 = _mm256_cvtps_epi32(_mm256_mul_ps(v2, m)), i3 = _mm256_cvtps_epi32(_mm256_mul_ps(v3, m));
+                __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(i0, i1), _mm256_packs_epi32(i2, i3));
+                p = _mm256_permutevar8x32_epi32(p, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+                _mm256_storeu_si256((__m256i *)(q + ((size_t)t * nb + b) * QK), p);
+                __m256i sm = _mm256_add_epi32(_mm256_add_epi32(i0, i1), _mm256_add_epi32(i2, i3));
+                __m128i s4 = _mm_add_epi32(_mm256_castsi256_si128(sm), _mm256_extracti128_si256(sm, 1));
+                s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, 0x4E));
+                s4 = _mm_add_epi32(s4, _mm_shuffle_epi32(s4, 0xB1));
+                d[(size_t)t * nb + b] = dd;
+                s[(size_t)t * nb + b] = _mm_cvtsi128_si32(s4);
+                continue;
+            }
+#endif
             float amax = 0.f;
             for (int j = 0; j < QK; j++) { float a = fabsf(x[j]); if (a > amax) amax = a; }
             float dd = amax / 127.f, id = dd > 0.f ? 1.f / dd : 0.f;
