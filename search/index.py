@@ -2,7 +2,9 @@
 
 Vectors live in a faiss file in `KB_DATA_DIR/index/`, next to `meta.json`
 which records the embedder and dimension that built them and, per case, the
-modification stamp that was embedded. Writes go to new files that are renamed
+modification stamp that was embedded and a hash of the embedded text (a
+comment added to a case changes its stamp, since BM25 reads comments, but not
+its vectors: the hash spares re-embedding it). Writes go to new files that are renamed
 into place, `meta.json` last: a crash at any moment leaves the previous,
 consistent pair. `sync` compares the database with `meta.json` and embeds only
 what is new or changed and drops what was deleted; it runs after every write
@@ -54,6 +56,10 @@ def _stil(_stap: str, _gedaan: int, _totaal: int) -> None:
 
 def _stempel(rij_gewijzigd: Any) -> str:
     return rij_gewijzigd.isoformat() if hasattr(rij_gewijzigd, "isoformat") else str(rij_gewijzigd)
+
+
+def _tekst_hash(rij: CasusRij) -> str:
+    return hashlib.sha256(dense_text(rij).encode("utf-8")).hexdigest()[:16]
 
 
 def _checksum(stempels: dict[int, str]) -> str:
@@ -144,6 +150,7 @@ class SearchIndex:
             "tekst": TEKST_VERSIE,
             "cases": {},
             "chunks": {},
+            "hashes": {},
             "generatie": 0,
         }
 
@@ -180,18 +187,42 @@ class SearchIndex:
             self._load()
             if force:
                 self._faiss.reset()
-                self._meta["cases"], self._meta["chunks"] = {}, {}
+                self._meta["cases"], self._meta["chunks"], self._meta["hashes"] = {}, {}, {}
             db = self._db_stempels()
             bekend = {int(k): v for k, v in self._meta["cases"].items()}
             weg = [cid for cid in bekend if cid not in db]
             te_doen = [cid for cid, st in db.items() if bekend.get(cid) != st]
+            opnieuw = te_doen
             if weg or te_doen:
-                self._remove(weg + [c for c in te_doen if c in bekend])
-                self._embed(te_doen, db, voortgang)
+                zelfde = self._zelfde_tekst([c for c in te_doen if c in bekend])
+                for cid in zelfde:
+                    self._meta["cases"][str(cid)] = db[cid]
+                opnieuw = [c for c in te_doen if c not in zelfde]
+                self._remove(weg + [c for c in opnieuw if c in bekend])
+                self._embed(opnieuw, db, voortgang)
                 self._save()
             self._last_check = time.monotonic()
             self._meta["token"] = list(self.db_token())
-            return {"toegevoegd": len(te_doen), "verwijderd": len(weg), "totaal": len(db)}
+            return {
+                "toegevoegd": len(te_doen),
+                "geembed": len(opnieuw),
+                "verwijderd": len(weg),
+                "totaal": len(db),
+            }
+
+    def _zelfde_tekst(self, ids: list[int]) -> set[int]:
+        """Changed cases whose embedded text is what their vectors were made from."""
+        hashes = self._meta.setdefault("hashes", {})
+        kandidaten = [cid for cid in ids if str(cid) in hashes]
+        zelfde: set[int] = set()
+        for start in range(0, len(kandidaten), 500):
+            with Session(self.engine) as s:
+                for rij in s.exec(
+                    select(CasusRij).where(col(CasusRij.id).in_(kandidaten[start : start + 500]))
+                ):
+                    if hashes[str(rij.id)] == _tekst_hash(rij):
+                        zelfde.add(int(rij.id))
+        return zelfde
 
     def _remove(self, ids: Iterable[int]) -> None:
         vector_ids = [
@@ -204,6 +235,7 @@ class SearchIndex:
         for cid in ids:
             self._meta["cases"].pop(str(cid), None)
             self._meta["chunks"].pop(str(cid), None)
+            self._meta.setdefault("hashes", {}).pop(str(cid), None)
 
     def _embed(self, ids: list[int], stempels: dict[int, str], voortgang: Voortgang) -> None:
         ids = sorted(ids)
@@ -223,6 +255,7 @@ class SearchIndex:
             self._faiss.add_with_ids(vectors, np.asarray(vector_ids, dtype=np.int64))
             for rij in rows:
                 self._meta["cases"][str(rij.id)] = stempels[rij.id]
+                self._meta.setdefault("hashes", {})[str(rij.id)] = _tekst_hash(rij)
             voortgang("indexeren", min(start + len(deel), len(ids)), len(ids))
 
     def ensure_current(self) -> None:

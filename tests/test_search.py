@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 from kb.cli import app
 from kb.service import Casusbank, serialise
 from kb.settings import Settings
-from kb.store import Filters
+from kb.store import Filters, get_row
 from kb.vocabulary import FACTOR_BY_CODE
 from search.service import ZoekFout, Zoekvraag, vergelijkbaar, zoek
 from tests.test_import_export import variant
@@ -194,6 +195,31 @@ def test_index_repairs_itself_after_a_write_it_did_not_see(kb: Casusbank) -> Non
     result = zoek(opnieuw, Zoekvraag("past op de paarden van de buren", modus="dense", limit=3))
     assert refs(result)[0] == "TST-902"
     assert opnieuw.index.aantal == opnieuw.count()
+
+
+def test_a_comment_changes_what_bm25_finds_without_embedding_the_case_again(
+    kb: Casusbank,
+) -> None:
+    """Commentaar is searched lexically but not embedded: the case keeps its vectors."""
+    from kb import ketenoverleg
+    from tests.conftest import gebruiker
+
+    ketenoverleg.voeg_toe(kb, "SEED-001", gebruiker(kb, "om"), oordeel="oneens", moment=None,
+                          tekst="Het OM had hier liever een strafbeschikking wegens vogelgriep gezien.")
+    assert "SEED-001" in refs(zoek(kb, Zoekvraag("vogelgriep", modus="bm25")))
+    with kb.session() as s:  # what the comment did to the case: a new modification stamp
+        rij = get_row(s, "SEED-001")
+        rij.gewijzigd = rij.gewijzigd + timedelta(seconds=5)
+        s.add(rij)
+    assert kb.index.sync()["geembed"] == 0
+    with kb.session() as s:  # a changed description is embedded again
+        rij = get_row(s, "SEED-001")
+        rij.beschrijving += " Het gezin had een camper gehuurd."
+        rij.gewijzigd = rij.gewijzigd + timedelta(seconds=10)
+        s.add(rij)
+    gesynct = kb.index.sync()
+    assert (gesynct["toegevoegd"], gesynct["geembed"]) == (1, 1)
+    assert kb.index.aantal == kb.count()
 
 
 def test_an_unreadable_index_file_is_rebuilt(kb: Casusbank) -> None:
