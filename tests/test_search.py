@@ -197,6 +197,31 @@ def test_index_repairs_itself_after_a_write_it_did_not_see(kb: Casusbank) -> Non
     assert opnieuw.index.aantal == opnieuw.count()
 
 
+def test_hybrid_brings_up_cases_that_share_themes_with_the_best_match(kb: Casusbank) -> None:
+    """Feedback on the curated themes: a case of the same kind as the first result
+    ranks in hybrid mode although its words and meaning are far from the query."""
+    vraag = "eerste keer twee dagen eerder op vakantie, basisschool"
+    beste = kb.get(refs(zoek(kb, Zoekvraag(vraag, limit=1)))[0])
+    assert beste.themas
+    rapport = kb.import_files([_bestand(kb, variant(950, themas=list(beste.themas)))])
+    assert rapport.ok, rapport.fouten
+
+    def plaats(modus: str) -> int:
+        gevonden = refs(zoek(kb, Zoekvraag(vraag, limit=100, modus=modus)))
+        return gevonden.index("TST-950") if "TST-950" in gevonden else 100
+
+    assert plaats("hybrid") < 20 < min(plaats("bm25"), plaats("dense"))
+    # The themes of the best match never widen a filter.
+    gefilterd = zoek(kb, Zoekvraag(vraag, limit=10, filters=Filters.parse(["route=halt"])))
+    assert "TST-950" not in refs(gefilterd)
+
+
+def _bestand(kb: Casusbank, data: dict) -> Path:
+    pad = kb.settings.data_dir / f"{data['ref']}.yaml"
+    pad.write_text(serialise([data], "yaml"), encoding="utf-8")
+    return pad
+
+
 def test_a_comment_changes_what_bm25_finds_without_embedding_the_case_again(
     kb: Casusbank,
 ) -> None:
@@ -204,8 +229,14 @@ def test_a_comment_changes_what_bm25_finds_without_embedding_the_case_again(
     from kb import ketenoverleg
     from tests.conftest import gebruiker
 
-    ketenoverleg.voeg_toe(kb, "SEED-001", gebruiker(kb, "om"), oordeel="oneens", moment=None,
-                          tekst="Het OM had hier liever een strafbeschikking wegens vogelgriep gezien.")
+    ketenoverleg.voeg_toe(
+        kb,
+        "SEED-001",
+        gebruiker(kb, "om"),
+        oordeel="oneens",
+        moment=None,
+        tekst="Het OM had hier liever een strafbeschikking wegens vogelgriep gezien.",
+    )
     assert "SEED-001" in refs(zoek(kb, Zoekvraag("vogelgriep", modus="bm25")))
     with kb.session() as s:  # what the comment did to the case: a new modification stamp
         rij = get_row(s, "SEED-001")
@@ -329,12 +360,21 @@ def test_the_summary_counts_the_chain_partners_commentaar_per_partij(kb: Casusba
     vraag = Zoekvraag("jongere verzuimt veel, twijfel tussen Halt en pv", limit=10)
     voor = zoek(kb, vraag)["samenvatting"]["commentaar"]
     ref = zoek(kb, vraag)["results"][0]["ref"]
-    ketenoverleg.voeg_toe(kb, ref, gebruiker(kb, "halt"), oordeel="oneens", moment="achteraf",
-                          tekst="Halt had deze jongere liever eerder gezien, bij 30 uur.")
+    ketenoverleg.voeg_toe(
+        kb,
+        ref,
+        gebruiker(kb, "halt"),
+        oordeel="oneens",
+        moment="achteraf",
+        tekst="Halt had deze jongere liever eerder gezien, bij 30 uur.",
+    )
     na = zoek(kb, vraag)
     assert na["samenvatting"]["commentaar"]["halt"].get("oneens", 0) == (
         voor.get("halt", {}).get("oneens", 0) + 1
     )
     totaal = sum(len(r["commentaar"]) for r in na["results"])
     assert sum(sum(o.values()) for o in na["samenvatting"]["commentaar"].values()) == totaal
-    assert "Ketencommentaar: " in na["samenvatting"]["tekst"] and "Halt " in na["samenvatting"]["tekst"]
+    assert (
+        "Ketencommentaar: " in na["samenvatting"]["tekst"]
+        and "Halt " in na["samenvatting"]["tekst"]
+    )
