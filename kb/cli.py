@@ -240,6 +240,8 @@ def _print_resultaten(result: dict) -> None:
             if lijst:
                 typer.echo(f"    {kop}: " + ", ".join(
                     f"{f['label']} ({f['richting_label']})" for f in lijst))
+        if r.get("gedeelde_themas"):
+            typer.echo("    zelfde thema als de beste treffer: " + ", ".join(r["gedeelde_themas"]))
         na = r["uitkomst"].get("verzuim_na")
         if na:
             typer.echo(f"    daarna: verzuim {label('verzuim_na', na)}")

@@ -112,8 +112,11 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
             lijsten.append(sorted(toegestaan or []))
         scores = rrf(lijsten) if len(lijsten) > 1 else _enkel(lijsten)
         volgorde = ranking(scores)
+        beste, beste_themas = None, set[str]()
         if vrije_tekst and vraag.modus == "hybrid" and volgorde:
-            lijsten.append(_thema_ranking(s, volgorde, toegestaan))
+            beste = volgorde[0]
+            beste_themas, thema_lijst = _thema_ranking(s, volgorde, toegestaan)
+            lijsten.append(thema_lijst)
             scores = rrf(lijsten)
             volgorde = ranking(scores)
 
@@ -136,7 +139,11 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
                 rij = rows.get(cid)
                 if rij is None or (frases and not contains_phrases(lexical_text(rij), frases)):
                     continue
-                resultaten.append(_resultaat(rij, scores[cid], vrije_tekst, query_factoren))
+                # Why a case of the same kind came up: the themes it shares with the best match.
+                thema_bron = beste_themas if cid != beste else set()
+                resultaten.append(
+                    _resultaat(rij, scores[cid], vrije_tekst, query_factoren, thema_bron)
+                )
                 if len(resultaten) >= vraag.limit:
                     break
     return {
@@ -173,8 +180,10 @@ def _factor_ranking(s: Session, factoren: list[str], toegestaan: set[int] | None
     return ranking(telling)
 
 
-def _thema_ranking(s: Session, volgorde: list[int], toegestaan: set[int] | None) -> list[int]:
-    """Cases sharing themes with the best match, most shared themes first.
+def _thema_ranking(
+    s: Session, volgorde: list[int], toegestaan: set[int] | None
+) -> tuple[set[str], list[int]]:
+    """The best match's themes, and the cases sharing them, most shared themes first.
 
     Feedback on the curated themes (halt-of-pv, luxe-verzuim, thuiszitters, ...):
     the first hybrid result is nearly always a precedent the officer wants
@@ -197,7 +206,7 @@ def _thema_ranking(s: Session, volgorde: list[int], toegestaan: set[int] | None)
 
     beste = themas(volgorde[:1]).get(volgorde[0], set())
     if not beste:
-        return []
+        return beste, []
     telling: dict[int, int] = {}
     for cid, _ in s.exec(
         select(CasusWaarde.casus_id, CasusWaarde.waarde).where(
@@ -207,13 +216,17 @@ def _thema_ranking(s: Session, volgorde: list[int], toegestaan: set[int] | None)
         if toegestaan is None or cid in toegestaan:
             telling[cid] = telling.get(cid, 0) + 1
     positie = {cid: i for i, cid in enumerate(volgorde)}
-    return sorted(telling, key=lambda c: (-telling[c], positie.get(c, len(positie)), c))[
+    return beste, sorted(telling, key=lambda c: (-telling[c], positie.get(c, len(positie)), c))[
         :KANDIDATEN
     ]
 
 
 def _resultaat(
-    rij: CasusRij, score: float, tekst: str, query_factoren: list[str]
+    rij: CasusRij,
+    score: float,
+    tekst: str,
+    query_factoren: list[str],
+    thema_bron: frozenset[str] | set[str] = frozenset(),
 ) -> dict[str, Any]:
     casus = naar_casus(rij)
     gedeeld, alleen = vergelijk_factoren(query_factoren, casus.afweging.factoren or [])
@@ -229,6 +242,7 @@ def _resultaat(
         "onderwijs": casus.leerling.onderwijs,
         "schooljaar": casus.schooljaar,
         "gedeelde_factoren": gedeeld,
+        "gedeelde_themas": sorted(thema_bron & set(casus.themas or [])),
         "alleen_in_precedent": alleen,
         "snippet": snippet(tekst, [casus.beschrijving, casus.afweging.toelichting])
         if tekst

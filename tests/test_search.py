@@ -211,6 +211,9 @@ def test_hybrid_brings_up_cases_that_share_themes_with_the_best_match(kb: Casusb
         return gevonden.index("TST-950") if "TST-950" in gevonden else 100
 
     assert plaats("hybrid") < 20 < min(plaats("bm25"), plaats("dense"))
+    # The explanation says why it came up.
+    uitleg = {r["ref"]: r for r in zoek(kb, Zoekvraag(vraag, limit=20))["results"]}
+    assert uitleg["TST-950"]["gedeelde_themas"] == sorted(beste.themas)
     # The themes of the best match never widen a filter.
     gefilterd = zoek(kb, Zoekvraag(vraag, limit=10, filters=Filters.parse(["route=halt"])))
     assert "TST-950" not in refs(gefilterd)

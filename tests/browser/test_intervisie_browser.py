@@ -139,3 +139,18 @@ def test_chart_labels_end_before_their_bars(
         .filter(([, eind, begin]) => eind > begin)""")
     assert overlap == []
     expect(pagina.get_by_text("Voortgezet speciaal onderwijs").first).to_be_attached()
+
+
+def test_printing_inzicht_prints_the_tables_behind_the_charts(
+    contexten: Callable[[], Page],
+) -> None:
+    pagina = contexten()
+    _inloggen(pagina, "lp")
+    pagina.goto("/inzicht")
+    tabellen = pagina.locator("details.tabel-alternatief")
+    assert tabellen.count() >= 7
+    pagina.locator("details.tabel-alternatief summary").first.click()  # one the user opened
+    pagina.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert pagina.locator("details.tabel-alternatief:not([open])").count() == 0
+    pagina.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert pagina.locator("details.tabel-alternatief[open]").count() == 1

@@ -22,6 +22,18 @@ document.addEventListener("click", (event) => {
   if (event.target instanceof Element && event.target.closest("[data-afdrukken]")) window.print();
 });
 
+// A closed <details> (the table behind each inzicht chart) prints nothing: open them all
+// for printing and close again afterwards the ones that were closed.
+let dichtVoorAfdrukken = [];
+window.addEventListener("beforeprint", () => {
+  dichtVoorAfdrukken = [...document.querySelectorAll("details:not([open])")];
+  for (const d of dichtVoorAfdrukken) d.open = true;
+});
+window.addEventListener("afterprint", () => {
+  for (const d of dichtVoorAfdrukken) d.open = false;
+  dichtVoorAfdrukken = [];
+});
+
 // A case form sent while the session had ended (logged out in another tab, expired) goes
 // to the login page, and the server cannot keep what it was not allowed to receive. So the
 // browser keeps a copy in this tab (sessionStorage) when the form is sent, and puts it back
