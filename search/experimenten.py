@@ -14,6 +14,8 @@ docs/zoekkwaliteit.md), so their figures can be printed again.
     python -m search.experimenten pool           # unjudged cases in any mode's top 10
     python -m search.experimenten themas         # feedback on themes/factors of the first results
     python -m search.experimenten titel          # the title as an extra vector or BM25 field
+    python -m search.experimenten kenmerktekst   # structured fields written out as text
+    python -m search.experimenten naast_themas   # theme centroids, smoothing, feedback with themes
 
 Every nDCG@10 is printed over all queries, each half (odd/even id) and each
 length class: a change counts only when it holds on both halves.
@@ -461,6 +463,116 @@ def titel() -> None:
         p.rapport(f"BM25 met de titel {n}x", _met_thema(p, {"dense": dense, "bm25": b2}, th))
 
 
+def _thema(c: Any) -> set[str]:
+    return set(c.themas or [])
+
+
+def _kenmerktekst(c: Any, uitgebreid: bool) -> str:
+    """The structured fields as Dutch words ("Pv tegen ouders. 15 jaar, Vmbo. ..."), so
+    that a query about a decision or an outcome ("pv tegen ouders, werkte het?") can
+    match them."""
+    from kb.vocabulary import LABELS
+
+    def lab(veld: str, waarde: str) -> str:
+        return LABELS[veld].get(waarde, waarde)
+
+    a, u = c.afweging, c.uitkomst
+    delen = [
+        lab("besluit", a.besluit) + (" tegen " + " en ".join(a.pv_tegen) if a.pv_tegen else ""),
+        f"{c.leerling.leeftijd} jaar, {lab('onderwijs', c.leerling.onderwijs)}",
+        lab("verzuim_soort", c.verzuim.soort),
+    ]
+    if uitgebreid:
+        delen.append("Route " + lab("route", c.route))
+        delen += [", ".join(lab("interventie", i) for i in c.interventies or [])]
+        delen += [", ".join(lab("problematiek", i) for i in c.problematiek or [])]
+        if u:
+            delen += [", ".join(lab("maatregel", m) for m in u.maatregelen or [])]
+            if u.verzuim_na:
+                delen.append("verzuim daarna " + lab("verzuim_na", u.verzuim_na))
+            if u.onderwijs_na:
+                delen.append(lab("onderwijs_na", u.onderwijs_na))
+        delen += [", ".join(f"{lab('partij', k.partij)} {k.oordeel}" for k in c.commentaar or [])]
+    return ". ".join(d for d in delen if d) + "."
+
+
+def kenmerktekst() -> None:
+    """Document expansion with the structured fields written out, for BM25, for the
+    embedded text, or both; the three main fields only, or all of them."""
+    from search.lexical import LexicalIndex, tokens
+
+    p = Proef()
+    q, pvecs, bm25 = p.vraagvectoren(), p.vectoren(_titel_beschrijving(p)), p.bm25()
+    dense = p.dense(q, pvecs)
+    p.rapport("met thema-feedback", _met_thema(p, {"dense": dense, "bm25": bm25}, _thema))
+    for uitgebreid in (False, True):
+        extra = {r: _kenmerktekst(p.casussen[r], uitgebreid) for r in p.refs}
+        index = LexicalIndex(enumerate(f"{p.lexicaal[r]}\n{extra[r]}" for r in p.refs), tokens)
+        b2 = [
+            [p.refs[i] for i in ranking(index.scores(v["vraag"], k=KANDIDATEN))] for v in p.queries
+        ]
+        c = p.casussen
+        d2 = p.dense(
+            q, p.vectoren([f"{c[r].titel}. {extra[r]} {c[r].beschrijving}" for r in p.refs])
+        )
+        soort = "alle velden" if uitgebreid else "besluit, leerling, soort verzuim"
+        for waar, lijsten in (("BM25", (dense, b2)), ("dense", (d2, bm25)), ("beide", (d2, b2))):
+            p.rapport(
+                f"{waar} + kenmerken als tekst ({soort})",
+                _met_thema(p, {"dense": lijsten[0], "bm25": lijsten[1]}, _thema),
+            )
+
+
+def naast_themas() -> None:
+    """Other ways to use themes and feedback next to the adopted theme feedback: a list by
+    the query's similarity to theme centroids, case vectors smoothed towards their themes'
+    centroids (cluster-based smoothing), Rocchio from the fused top 1 or 3, and the first
+    result's vector as a "more like this" list."""
+    p = Proef()
+    q, pvecs, bm25 = p.vraagvectoren(), p.vectoren(_titel_beschrijving(p)), p.bm25()
+    dense = p.dense(q, pvecs)
+    basis = _met_thema(p, {"dense": dense, "bm25": bm25}, _thema)
+    p.rapport("met thema-feedback", basis)
+    rij = {r: i for i, r in enumerate(p.refs)}
+    themas = sorted({t for c in p.casussen.values() for t in c.themas or []})
+    centroide = {}
+    for t in themas:
+        v = pvecs[[rij[r] for r, c in p.casussen.items() if t in (c.themas or [])]].mean(axis=0)
+        centroide[t] = v / np.linalg.norm(v)
+    lijst = []
+    for vec in q:
+        per_thema = {t: float(vec @ centroide[t]) for t in themas}
+        score = {
+            r: max((per_thema[t] for t in c.themas or []), default=-1.0)
+            for r, c in p.casussen.items()
+        }
+        lijst.append(sorted(score, key=lambda r: (-score[r], r))[:KANDIDATEN])
+    p.rapport("lijst op gelijkenis met thema-centroiden", {**basis, "centroide": lijst})
+    for alfa in (0.25, 0.5, 1.0):
+        glad = np.stack(
+            [
+                pvecs[rij[r]] + alfa * np.mean([centroide[t] for t in c.themas], axis=0)
+                if c.themas
+                else pvecs[rij[r]]
+                for r, c in ((r, p.casussen[r]) for r in p.refs)
+            ]
+        )
+        glad /= np.linalg.norm(glad, axis=1, keepdims=True)
+        p.rapport(
+            f"casusvectoren naar hun thema's getrokken, alfa {alfa}",
+            _met_thema(p, {"dense": p.dense(q, glad), "bm25": bm25}, _thema),
+        )
+    hybride = [ranking(rrf([d, b])) for d, b in zip(dense, bm25, strict=True)]
+    for k, beta in ((1, 0.5), (1, 1.0), (3, 0.5)):
+        rocchio = p.dense(_rocchio(p, q, pvecs, hybride, k, beta), pvecs)
+        p.rapport(
+            f"Rocchio uit de fused top {k}, beta {beta}",
+            _met_thema(p, {"dense": rocchio, "bm25": bm25}, _thema),
+        )
+    eerste = p.dense(np.stack([pvecs[rij[h[0]]] for h in hybride]), pvecs)
+    p.rapport("vector van de eerste als extra lijst", {**basis, "eerste": eerste})
+
+
 EXPERIMENTEN = {
     f.__name__: f
     for f in (
@@ -477,6 +589,8 @@ EXPERIMENTEN = {
         pool,
         themas,
         titel,
+        kenmerktekst,
+        naast_themas,
     )
 }
 
