@@ -14,10 +14,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from kb.vocabulary import FACTOR_BY_CODE, FACTOREN, RICHTING_LABELS
-from search.lexical import tokens
+from search.lexical import WOORD, stammen_van_woord, tokens
 
 _ZIN = re.compile(r"(?<=[.!?])\s+")
-_WOORD = re.compile(r"\w+(?:-\w+)*")
 _ONTKENNING = re.compile(r"\b(?:geen|niet|nooit|zonder)\s+(?:\w+\s+){0,2}$")
 
 
@@ -69,11 +68,7 @@ def snippet(query: str, teksten: Sequence[str], max_tekens: int = 280) -> str:
     zinnen = [z.strip() for t in teksten for z in _ZIN.split(t) if z.strip()]
     if not zinnen:
         return ""
-
-    def raak(zin: str) -> int:
-        return len(q_stems & set(tokens(zin)))
-
-    beste = max(range(len(zinnen)), key=lambda i: (raak(zinnen[i]), -i))
+    beste = max(range(len(zinnen)), key=lambda i: (len(_raak(zinnen[i], q_stems)), -i))
     gekozen = zinnen[beste]
     if len(gekozen) < max_tekens // 2 and beste + 1 < len(zinnen):
         gekozen = f"{gekozen} {zinnen[beste + 1]}"
@@ -82,14 +77,18 @@ def snippet(query: str, teksten: Sequence[str], max_tekens: int = 280) -> str:
     return _markeer(gekozen, q_stems)
 
 
+def _raak(zin: str, q_stems: set[str]) -> set[str]:
+    """The query stems a sentence contains."""
+    return {s for w in WOORD.findall(zin) for s in stammen_van_woord(w) if s in q_stems}
+
+
 def _markeer(tekst: str, q_stems: set[str]) -> str:
     delen: list[str] = []
     positie = 0
-    for m in _WOORD.finditer(tekst):
+    for m in WOORD.finditer(tekst):
         delen.append(html.escape(tekst[positie : m.start()]))
         woord = m.group(0)
-        stems = set(tokens(woord))
-        if stems and stems & q_stems:
+        if stammen_van_woord(woord) & q_stems:
             delen.append(f"<mark>{html.escape(woord)}</mark>")
         else:
             delen.append(html.escape(woord))
@@ -138,11 +137,15 @@ def samenvatting(resultaten: Sequence[dict[str, Any]]) -> dict[str, Any]:
     tekst = ("In de top " + str(n) + ": " + "; ".join(zinnen) + ".") if zinnen else ""
     per_partij = _commentaar_per_partij(resultaten)
     if per_partij:
-        tekst += " Ketencommentaar: " + "; ".join(
-            f"{LABELS['partij'].get(partij, partij)} "
-            + ", ".join(f"{aantal}× {oordeel}" for oordeel, aantal in oordelen.items())
-            for partij, oordelen in per_partij.items()
-        ) + "."
+        tekst += (
+            " Ketencommentaar: "
+            + "; ".join(
+                f"{LABELS['partij'].get(partij, partij)} "
+                + ", ".join(f"{aantal}× {oordeel}" for oordeel, aantal in oordelen.items())
+                for partij, oordelen in per_partij.items()
+            )
+            + "."
+        )
     return {"aantal": n, "per_besluit": per_besluit, "commentaar": per_partij, "tekst": tekst}
 
 
@@ -154,8 +157,9 @@ def _commentaar_per_partij(resultaten: Sequence[dict[str, Any]]) -> dict[str, di
             oordelen = telling.setdefault(c["partij"], {})
             oordelen[c["oordeel"]] = oordelen.get(c["oordeel"], 0) + 1
     return {
-        partij: {o: telling[partij][o] for o in ("eens", "oneens", "aanvullend")
-                 if o in telling[partij]}
+        partij: {
+            o: telling[partij][o] for o in ("eens", "oneens", "aanvullend") if o in telling[partij]
+        }
         for partij in sorted(telling)
     }
 

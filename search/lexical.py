@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import bm25s
 import numpy as np
@@ -18,7 +18,8 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH
 from bm25s.tokenization import Tokenized
 
-_WOORD = re.compile(r"\w+(?:-\w+)*", re.UNICODE)
+# A word: letters and digits, hyphenated parts included ("16-uursmelding").
+WOORD = re.compile(r"\w+(?:-\w+)*")
 _FRASE = re.compile(r'"([^"]+)"')
 _STOPWOORDEN = frozenset(STOPWORDS_DUTCH) | {"wel", "nog", "al", "heel", "erg"}
 
@@ -35,18 +36,30 @@ def woorden(tekst: str) -> list[str]:
     Ministerie) is what a case about a pv decision turns on, "om" is filler.
     """
     result: list[str] = []
-    for woord in _WOORD.findall(tekst):
-        if len(woord) > 1 and woord.isupper() and woord.lower() in _STOPWOORDEN:
-            result.append(woord.lower())
-            continue
-        woord = woord.lower()
-        delen = [woord, *woord.split("-")] if "-" in woord else [woord]
-        result.extend(d for d in delen if d and d not in _STOPWOORDEN)
+    for woord in WOORD.findall(tekst):
+        result.extend(_termen(woord))
     return result
+
+
+def _termen(woord: str) -> list[str]:
+    """The terms of one word as `woorden` finds it (see there)."""
+    if len(woord) > 1 and woord.isupper() and woord.lower() in _STOPWOORDEN:
+        return [woord.lower()]
+    woord = woord.lower()
+    delen = [woord, *woord.split("-")] if "-" in woord else [woord]
+    return [d for d in delen if d and d not in _STOPWOORDEN]
 
 
 def stammen(woorden: list[str]) -> list[str]:
     return _stemmer().stemWords(woorden)
+
+
+@lru_cache(maxsize=200_000)
+def stammen_van_woord(woord: str) -> frozenset[str]:
+    """The stems of one word, remembered: the snippet of every search result looks up
+    each word of a case's sentences, and stemming them anew each time cost about a
+    quarter of a hybrid search (profiled at 10k cases)."""
+    return frozenset(stammen(_termen(woord)))
 
 
 def tokens(tekst: str) -> list[str]:
@@ -60,7 +73,7 @@ def phrases(query: str) -> list[str]:
 
 
 def normalise(tekst: str) -> str:
-    return " ".join(_WOORD.findall(tekst.lower()))
+    return " ".join(WOORD.findall(tekst.lower()))
 
 
 def contains_phrases(tekst: str, frases: Sequence[str]) -> bool:

@@ -381,3 +381,22 @@ def test_the_summary_counts_the_chain_partners_commentaar_per_partij(kb: Casusba
         "Ketencommentaar: " in na["samenvatting"]["tekst"]
         and "Halt " in na["samenvatting"]["tekst"]
     )
+
+
+def test_snippet_shows_the_sentence_sharing_most_stems_with_the_query_marked_and_escaped() -> None:
+    from search.explain import snippet
+
+    teksten = [
+        "Het gezin verhuisde in de zomer. De jongen spijbelde steeds vaker bij <Engels>.",
+        "Het OM vond een pv tegen de ouders te zwaar. Dat was om de zorg.",
+    ]
+    # "spijbelen" and "spijbelde" share a stem; the first sentence has no query word.
+    s = snippet("spijbelen bij Engels", teksten)
+    assert s.startswith(
+        "De jongen <mark>spijbelde</mark> steeds vaker bij &lt;<mark>Engels</mark>&gt;."
+    )
+    # "OM" in capitals is the Openbaar Ministerie, "om" is a stop word: only the first is marked.
+    s = snippet("wat zei het OM over de pv", teksten)
+    assert s.startswith("Het <mark>OM</mark> vond een <mark>pv</mark>")
+    assert "Dat was om de zorg" in s and "<mark>om</mark>" not in s
+    assert snippet("iets", []) == ""
