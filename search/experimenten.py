@@ -571,6 +571,17 @@ def naast_themas() -> None:
         )
     eerste = p.dense(np.stack([pvecs[rij[h[0]]] for h in hybride]), pvecs)
     p.rapport("vector van de eerste als extra lijst", {**basis, "eerste": eerste})
+    for n in (1, 3, 5):
+        # Theme feedback only when dense and BM25 both put the first result in their top n:
+        # a guard against feeding back a wrong first result.
+        gegate = [
+            lijst if h[0] in d[:n] and h[0] in b[:n] else []
+            for lijst, h, d, b in zip(basis["kenmerk"], hybride, dense, bm25, strict=True)
+        ]
+        p.rapport(
+            f"thema-feedback alleen als de eerste in de top {n} van beide staat",
+            {"dense": dense, "bm25": bm25, "kenmerk": gegate},
+        )
 
 
 EXPERIMENTEN = {
