@@ -88,7 +88,7 @@ def _markeer(tekst: str, q_stems: set[str]) -> str:
     for m in WOORD.finditer(tekst):
         delen.append(html.escape(tekst[positie : m.start()]))
         woord = m.group(0)
-        if stammen_van_woord(woord) & q_stems:
+        if q_stems.intersection(stammen_van_woord(woord)):
             delen.append(f"<mark>{html.escape(woord)}</mark>")
         else:
             delen.append(html.escape(woord))
