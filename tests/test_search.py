@@ -400,3 +400,19 @@ def test_snippet_shows_the_sentence_sharing_most_stems_with_the_query_marked_and
     assert s.startswith("Het <mark>OM</mark> vond een <mark>pv</mark>")
     assert "Dat was om de zorg" in s and "<mark>om</mark>" not in s
     assert snippet("iets", []) == ""
+
+
+def test_bm25_terms_are_dutch_stems_without_stop_words_and_om_in_capitals_stays() -> None:
+    from search.lexical import tokens
+
+    # Stop words go, "OM" (Openbaar Ministerie) in capitals stays; hyphenated words count
+    # whole and in parts; stems join inflections; repeated words keep counting (BM25 tf).
+    assert tokens("Het OM wil om die reden een 16-uursmelding") == [
+        "om",
+        "reed",  # Snowball's stem of "reden"
+        "16-uursmeld",
+        "16",
+        "uursmeld",
+    ]
+    assert tokens("spijbelen spijbelde Spijbelen") == ["spijbel"] * 3
+    assert tokens("") == []
