@@ -279,7 +279,15 @@ def search(
 
     filters = _zoek_of_fout(Filters.parse, filter_ or [])
     vraag = Zoekvraag(tekst=tekst, filters=filters, factoren=factor or [], limit=limit, modus=mode)
-    result = _zoek_of_fout(zoek, _kb(), vraag)
+    kb = _kb()
+    result = _zoek_of_fout(zoek, kb, vraag)
+    if not result["results"] and kb.count() == 0:
+        # Not "nothing similar": there is nothing at all. On stderr, so --json stays clean.
+        typer.echo(
+            f"De kennisbank in {kb.settings.data_dir} is leeg. Laad de voorbeeldcasussen met "
+            "`kb init` of importeer casussen met `kb import`.",
+            err=True,
+        )
     if as_csv:
         from search.export import als_csv
 

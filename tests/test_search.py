@@ -416,3 +416,11 @@ def test_bm25_terms_are_dutch_stems_without_stop_words_and_om_in_capitals_stays(
     ]
     assert tokens("spijbelen spijbelde Spijbelen") == ["spijbel"] * 3
     assert tokens("") == []
+
+
+def test_cli_search_on_an_empty_knowledge_base_says_how_to_fill_it(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path))
+    result = runner.invoke(app, ["search", "jongen van 15 zit al maanden thuis", "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["results"] == []
+    assert "is leeg" in result.stderr and "kb init" in result.stderr
