@@ -206,6 +206,18 @@ def prefix() -> None:
     for voorvoegsel in ("passage: ", "query: "):
         pvecs = p.vectoren(_titel_beschrijving(p), voorvoegsel)
         p.rapport(f"casussen met '{voorvoegsel}'", {"dense": p.dense(q, pvecs), "bm25": bm25})
+    # The other way round, with theme feedback: the query also embedded as a passage,
+    # alone, added to the query vector, or as a list of its own.
+    pvecs = p.vectoren(_titel_beschrijving(p))
+    qp = p.vectoren([v["vraag"] for v in p.queries], "passage: ")
+    som = q + 0.5 * qp
+    som /= np.linalg.norm(som, axis=1, keepdims=True)
+    for naam, lijsten in (
+        ("vraag als 'passage: '", {"dense": p.dense(qp, pvecs)}),
+        ("vraag als 'query: ' + 0.5 x 'passage: '", {"dense": p.dense(som, pvecs)}),
+        ("beide als eigen lijst", {"dense": p.dense(q, pvecs), "dense_p": p.dense(qp, pvecs)}),
+    ):
+        p.rapport(naam + ", met thema-feedback", _met_thema(p, {**lijsten, "bm25": bm25}, _thema))
 
 
 def _decompounder(p: Proef, min_deel: int) -> Callable[[str], list[str]]:
