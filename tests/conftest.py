@@ -7,12 +7,16 @@ directory, database and index files together (`kb`).
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
 
 from kb import accounts
 from kb.service import Casusbank
@@ -94,3 +98,29 @@ def kb(seeded_dir: Path, tmp_path: Path) -> Casusbank:
 @pytest.fixture
 def empty_kb(tmp_path: Path) -> Casusbank:
     return Casusbank(Settings.for_dir(tmp_path / "leeg", seeds_dir=SEEDS))
+
+
+# The local PostgreSQL server of these machines (trust auth, database `test`).
+PG_URL = os.environ.get("KB_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _pg_available() -> bool:
+    try:
+        with create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://")).connect():
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema per test, dropped afterwards."""
+    if not _pg_available():
+        pytest.skip(f"PostgreSQL niet bereikbaar op {PG_URL}")
+    schema = f"kbtest_{uuid.uuid4().hex[:8]}"
+    beheer = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
+    with beheer.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with beheer.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))

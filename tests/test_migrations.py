@@ -4,16 +4,13 @@ on SQLite and on the local PostgreSQL server."""
 from __future__ import annotations
 
 import copy
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from kb import accounts, audit, ketenoverleg, review
 from kb.db import MIGRATIONS_DIR, make_engine, migrate
@@ -24,31 +21,6 @@ from tests.test_schema import VOORBEELD
 
 # The newest revision in kb/migrations/versions; every open brings a database there.
 HEAD = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
-PG_URL = os.environ.get("KB_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def _pg_available() -> bool:
-    try:
-        with create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://")).connect():
-            return True
-    except Exception:
-        return False
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema per test, dropped afterwards."""
-    if not _pg_available():
-        pytest.skip(f"PostgreSQL niet bereikbaar op {PG_URL}")
-    schema = f"kbtest_{uuid.uuid4().hex[:8]}"
-    beheer = create_engine(PG_URL.replace("postgresql://", "postgresql+psycopg://"))
-    with beheer.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with beheer.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-
-
 def _revision(engine) -> str:  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
@@ -153,3 +125,4 @@ def test_accounts_review_commentaar_and_audit_work_on_postgresql(
     with kb.session() as s:
         acties = {r.actie for r in audit.lees(s, limit=None).regels}
     assert {"login", "login_mislukt", "vraag_beantwoord", "casus_gepubliceerd"} <= acties
+

