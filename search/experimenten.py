@@ -603,6 +603,22 @@ def naast_themas() -> None:
             f"thema-feedback alleen als de eerste in de top {n} van beide staat",
             {"dense": dense, "bm25": bm25, "kenmerk": gegate},
         )
+    # When the first results are nearly tied (less apart than one rank step in one list),
+    # a tiny difference decides whose themes are fed back: feed back those of all of them.
+    stap = 1 / 61 - 1 / 62
+    samen = []
+    for d, b in zip(dense, bm25, strict=True):
+        score = rrf([d, b])
+        eerste = ranking(score)
+        bronnen = [r for r in eerste[:3] if score[eerste[0]] - score[r] < stap]
+        telling = {
+            r: sum(len(_thema(p.casussen[r]) & _thema(p.casussen[x])) for x in bronnen)
+            for r in eerste[:KANDIDATEN]
+        }
+        samen.append(sorted((r for r in eerste if telling.get(r)), key=lambda r: -telling[r]))
+    p.rapport(
+        "thema's van alle bijna gelijke eersten", {"dense": dense, "bm25": bm25, "kenmerk": samen}
+    )
 
 
 def tweede_set() -> None:
