@@ -17,6 +17,7 @@ docs/zoekkwaliteit.md), so their figures can be printed again.
     python -m search.experimenten kenmerktekst   # structured fields written out as text
     python -m search.experimenten naast_themas   # theme centroids, smoothing, feedback with themes
     python -m search.experimenten tweede_set     # choices made on the first set, on the second
+    python -m search.experimenten gewichten      # RRF weights chosen on one set, tried on the other
 
 Every nDCG@10 is printed over all queries, each half (odd/even id) and each
 length class: a change counts only when it holds on both halves.
@@ -640,6 +641,46 @@ def tweede_set() -> None:
     )
 
 
+def gewichten() -> None:
+    """Weighted RRF (weights for the dense and theme lists, BM25 at 1) chosen on one query
+    set and measured on the other: does any weighting beat equal weights on queries it
+    was not chosen on?"""
+    import itertools
+
+    from search.evaluate import QUERIES_2, meet_per_deel
+
+    def gewogen(lijsten: tuple[list[str], ...], w: tuple[float, ...]) -> list[str]:
+        score: dict[str, float] = {}
+        for gewicht, lijst in zip(w, lijsten, strict=True):
+            for i, r in enumerate(lijst, start=1):
+                score[r] = score.get(r, 0.0) + gewicht / (60 + i)
+        return ranking(score)
+
+    rooster = (0.5, 0.75, 1.0, 1.5, 2.0)
+    uitslag: dict[tuple[str, float, float], tuple[float, float, float]] = {}
+    for naam, vragen in (("set 1", None), ("set 2", QUERIES_2)):
+        p = Proef(vragen=vragen)
+        q, pvecs = p.vraagvectoren(), p.vectoren(_titel_beschrijving(p))
+        lijsten = _met_thema(p, {"dense": p.dense(q, pvecs), "bm25": p.bm25()}, _thema)
+        for wd, wt in itertools.product(rooster, rooster):
+            m = meet_per_deel(
+                [gewogen(per, (wd, 1.0, wt)) for per in zip(*lijsten.values(), strict=True)],
+                p.queries,
+            )
+            uitslag[(naam, wd, wt)] = (m["alle"].ndcg, m["oneven"].ndcg, m["even"].ndcg)
+
+    def toon(w: tuple[float, ...]) -> str:
+        return " / ".join(f"{x:.3f}" for x in w)
+
+    for naam, ander in (("set 1", "set 2"), ("set 2", "set 1")):
+        wd, wt = max(itertools.product(rooster, rooster), key=lambda w: uitslag[(naam, *w)][0])
+        print(
+            f"beste op {naam}: dense {wd}, thema {wt}: {toon(uitslag[(naam, wd, wt)])}; "
+            f"op {ander} {toon(uitslag[(ander, wd, wt)])} "
+            f"tegen gelijke gewichten {toon(uitslag[(ander, 1.0, 1.0)])}"
+        )
+
+
 EXPERIMENTEN = {
     f.__name__: f
     for f in (
@@ -659,6 +700,7 @@ EXPERIMENTEN = {
         kenmerktekst,
         naast_themas,
         tweede_set,
+        gewichten,
     )
 }
 
