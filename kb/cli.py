@@ -199,19 +199,33 @@ def eval_(
         ),
     ] = None,
 ) -> None:
-    """Meet de zoekkwaliteit: nDCG@10, recall@10 en MRR per modus op search/eval_queries.yaml."""
-    from search.evaluate import QUERIES, K, eval_kb, evalueer, laad_queries, tekstvarianten
+    """Meet de zoekkwaliteit: nDCG@10, recall@10 en MRR per modus op search/eval_queries.yaml
+    (of op de set van --vragen, zoals search/eval_queries_2.yaml)."""
+    from kb.settings import Settings
+    from search.evaluate import (
+        QUERIES,
+        EvalFout,
+        K,
+        controleer_refs,
+        eval_kb,
+        evalueer,
+        laad_queries,
+        seed_refs,
+        tekstvarianten,
+    )
     from search.evaluate import vergelijk_teksten as vergelijk
 
     pad = vragen or QUERIES
     if not pad.is_file():
         raise _fout(f"Bestand met zoekvragen niet gevonden: {pad}")
-    queries = laad_queries(pad)
+    settings = Settings.from_env()
+    try:
+        queries = laad_queries(pad)
+        controleer_refs(queries, seed_refs(settings.seeds_dir), pad.name)
+    except EvalFout as exc:
+        raise _fout(str(exc)) from exc
     typer.echo("Kennisbank met de voorbeeldcasussen klaarzetten...", err=True)
-    kb = eval_kb()
-    onbekend = sorted({r for q in queries for r in q["relevant"]} - {c.ref for c in kb.all()})
-    if onbekend:
-        raise _fout(f"{pad.name} beoordeelt casussen die er niet zijn: {', '.join(onbekend)}")
+    kb = eval_kb(settings)
     typer.echo(
         f"{len(queries)} zoekvragen uit {pad.name} over {kb.count()} casussen "
         f"({kb.index.embedder.name})"
@@ -296,11 +310,17 @@ def search(
     vraag = Zoekvraag(tekst=tekst, filters=filters, factoren=factor or [], limit=limit, modus=mode)
     kb = _kb()
     result = _zoek_of_fout(zoek, kb, vraag)
-    if not result["results"] and kb.count() == 0:
+    leeg = not result["results"] and kb.count() == 0
+    if leeg:
         # Not "nothing similar": there is nothing at all. On stderr, so --json stays clean.
+        waar = (
+            f"in {kb.settings.data_dir}"
+            if kb.settings.database_url.startswith("sqlite")
+            else "in de database van KB_DATABASE_URL"
+        )
         typer.echo(
-            f"De kennisbank in {kb.settings.data_dir} is leeg. Laad de voorbeeldcasussen met "
-            "`kb init` of importeer casussen met `kb import`.",
+            f"De kennisbank {waar} is leeg. Laad de voorbeeldcasussen met `kb init` "
+            "of importeer casussen met `kb import`.",
             err=True,
         )
     if as_csv:
@@ -309,7 +329,7 @@ def search(
         sys.stdout.write(als_csv(result))
     elif as_json:
         _print_json(result)
-    else:
+    elif not leeg:
         _print_resultaten(result)
 
 

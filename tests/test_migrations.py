@@ -21,6 +21,8 @@ from tests.test_schema import VOORBEELD
 
 # The newest revision in kb/migrations/versions; every open brings a database there.
 HEAD = ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
 def _revision(engine) -> str:  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
@@ -125,4 +127,3 @@ def test_accounts_review_commentaar_and_audit_work_on_postgresql(
     with kb.session() as s:
         acties = {r.actie for r in audit.lees(s, limit=None).regels}
     assert {"login", "login_mislukt", "vraag_beantwoord", "casus_gepubliceerd"} <= acties
-

