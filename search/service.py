@@ -187,8 +187,9 @@ def _thema_ranking(s: Session, volgorde: list[int]) -> tuple[set[str], list[int]
     the first hybrid result is nearly always a precedent the officer wants
     (MRR 0.95), and cases of the same kind are what they read next. Measured with
     `kb eval` and per half of the query set (docs/zoekkwaliteit.md): hybrid
-    nDCG@10 0.783 -> 0.815, better on both halves and all query lengths; feedback
-    from the first 3 or 5 results, or on factors, did worse. Ties keep the order
+    nDCG@10 0.784 -> 0.816, better on both halves and all query lengths, and
+    0.723 -> 0.757 on a second query set written after the tuning. Feedback from
+    the first 3 or 5 results, or on factors, did worse. Ties keep the order
     of the first fusion. Only its first KANDIDATEN candidates are reordered (already
     filtered, and a bounded number: at 100k cases a theme is shared by thousands).
     The limit bounds the cost (session 3 cut it from 200 to 100 for speed at 100k
