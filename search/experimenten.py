@@ -623,7 +623,8 @@ def naast_themas() -> None:
 def tweede_set() -> None:
     """The second query set (search/eval_queries_2.yaml), written after all tuning by an
     author who saw neither the first set nor any result: does what was adopted on the
-    first set (theme feedback) hold, and what was nearly adopted (Rocchio) still lose?"""
+    first set (theme feedback) hold, and what was nearly adopted (Rocchio, the title
+    vector) still lose?"""
     from search.evaluate import QUERIES_2
 
     p = Proef(vragen=QUERIES_2)
@@ -642,6 +643,12 @@ def tweede_set() -> None:
     p.rapport(
         "Rocchio uit de fused top 3, met thema-feedback",
         _met_thema(p, {"dense": rocchio, "bm25": bm25}, _thema),
+    )
+    titels = p.vectoren([p.casussen[r].titel for r in p.refs])
+    beste = p.dense(q, np.vstack([pvecs, titels]), p.refs + p.refs)
+    p.rapport(
+        "dense: beste van titel en titel + beschrijving, met thema-feedback",
+        _met_thema(p, {"dense": beste, "bm25": bm25}, _thema),
     )
 
 
