@@ -518,3 +518,51 @@ def test_kb_eval_refuses_a_query_set_it_cannot_measure_before_building_anything(
     assert result.exit_code == 1
     assert melding in result.stderr
     assert not (tmp_path / "data" / "eval-cache").exists()
+
+
+def test_bm25_after_edits_and_deletes_scores_as_a_fresh_build(kb: Casusbank) -> None:
+    """BM25 keeps each case's terms between rebuilds; what it serves after changes must be
+    exactly what building it from the database anew gives."""
+    from sqlalchemy.orm import selectinload
+    from sqlmodel import select
+
+    from kb.models import CasusRij
+    from kb.schema import naar_uitwisseling
+    from search.lexical import LexicalIndex
+    from search.text import lexical_text
+
+    kb.index.lexical()
+    data = naar_uitwisseling(kb.get("SEED-012"))
+    data["beschrijving"] += " Hij noemt het zelf zeppelinverzuim."
+    kb.save(data)
+    assert kb.delete("SEED-013")
+    vragen = ["zeppelinverzuim", "spijbelen met vrienden, Halt of pv", "OM seponeert de zaak"]
+    with kb.session() as s:
+        rijen = s.exec(select(CasusRij).options(selectinload(CasusRij.commentaren))).all()
+        vers = LexicalIndex((r.id, lexical_text(r)) for r in rijen)
+        ids = {r.ref: r.id for r in rijen}
+    bijgewerkt = kb.index.lexical()
+    for vraag in vragen:
+        assert bijgewerkt.scores(vraag) == pytest.approx(vers.scores(vraag))
+    assert list(bijgewerkt.scores("zeppelinverzuim")) == [ids["SEED-012"]]
+    assert "SEED-013" not in ids
+
+
+def test_bm25_terms_are_tokenised_again_only_for_new_and_changed_cases() -> None:
+    from search.lexical import Termen
+
+    gelezen: list[list[int]] = []
+    teksten = {1: "spijbelen", 2: "luxe verzuim", 3: "OM seponeert"}
+
+    def lees(ids: list[int]):  # type: ignore[no-untyped-def]
+        gelezen.append(sorted(ids))
+        return [(i, teksten[i]) for i in ids]
+
+    termen = Termen()
+    assert termen.bij({1: "a", 2: "a", 3: "a"}, lees) == 3
+    teksten[2] = "thuiszitter"
+    assert termen.bij({1: "a", 2: "b"}, lees) == 1  # 2 changed, 3 deleted
+    assert gelezen == [[1, 2, 3], [2]]
+    assert sorted(termen.per_casus) == [1, 2]
+    woord = {i: w for w, i in termen.vocab.items()}
+    assert [woord[int(i)] for i in termen.per_casus[2][1]] == ["thuiszitter"]
