@@ -10,7 +10,9 @@ consistent pair. `sync` compares the database with `meta.json` and embeds only
 what is new or changed and drops what was deleted; it runs after every write
 and whenever the database changed behind this process's back (another
 process's import, a crash between commit and index update), so the index
-repairs itself. The BM25 index is small and rebuilt in memory when needed.
+repairs itself. The BM25 index is rebuilt in memory on the first search after a
+change, from each case's terms kept between rebuilds (only changed cases are
+tokenised again).
 """
 
 from __future__ import annotations

@@ -139,7 +139,9 @@ class LexicalIndex:
         """The index over the kept terms of every case (see `Termen`)."""
         index = cls.__new__(cls)
         ids = sorted(termen.per_casus)
-        corpus = [termen.per_casus[c][1].tolist() for c in ids]
+        # The int32 arrays themselves: as lists of Python ints they took twice the memory
+        # again while building (the peak at 100k cases rose from 1.6 to 1.95 GB).
+        corpus = [termen.per_casus[c][1] for c in ids]
         # A copy: bm25s adds its empty token to the vocabulary it is given.
         index._bouw(ids, corpus, dict(termen.vocab), termen.analyse)
         return index
@@ -147,7 +149,7 @@ class LexicalIndex:
     def _bouw(
         self,
         ids: list[int],
-        corpus: list[list[int]],
+        corpus: Sequence[Sequence[int]],
         vocab: dict[str, int],
         analyse: Callable[[str], list[str]],
     ) -> None:
