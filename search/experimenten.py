@@ -489,10 +489,7 @@ def _kenmerktekst(c: Any, uitgebreid: bool) -> str:
     """The structured fields as Dutch words ("Pv tegen ouders. 15 jaar, Vmbo. ..."), so
     that a query about a decision or an outcome ("pv tegen ouders, werkte het?") can
     match them."""
-    from kb.vocabulary import LABELS
-
-    def lab(veld: str, waarde: str) -> str:
-        return LABELS[veld].get(waarde, waarde)
+    from kb.vocabulary import label as lab
 
     a, u = c.afweging, c.uitkomst
     delen = [

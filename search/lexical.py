@@ -108,9 +108,13 @@ class Termen:
             del self.per_casus[cid]
         te_doen = [c for c, st in stempels.items() if self.per_casus.get(c, ("",))[0] != st]
         for cid, tekst in teksten(te_doen):
-            termen = (self.vocab.setdefault(t, len(self.vocab)) for t in self.analyse(tekst))
-            self.per_casus[cid] = (stempels[cid], np.fromiter(termen, dtype=np.int32))
+            self.zet(cid, stempels[cid], tekst)
         return len(te_doen)
+
+    def zet(self, cid: int, stempel: str, tekst: str) -> None:
+        """One case's terms, as vocabulary ids."""
+        termen = (self.vocab.setdefault(t, len(self.vocab)) for t in self.analyse(tekst))
+        self.per_casus[cid] = (stempel, np.fromiter(termen, dtype=np.int32))
 
 
 class LexicalIndex:
@@ -126,39 +130,30 @@ class LexicalIndex:
         documenten: Iterable[tuple[int, str]],
         analyse: Callable[[str], list[str]] = tokens,
     ) -> None:
-        vocab: dict[str, int] = {}
-        ids: list[int] = []
-        corpus: list[list[int]] = []
+        termen = Termen(analyse)
         for doc_id, tekst in documenten:
-            ids.append(doc_id)
-            corpus.append([vocab.setdefault(t, len(vocab)) for t in analyse(tekst)])
-        self._bouw(ids, corpus, vocab, analyse)
+            termen.zet(doc_id, "", tekst)
+        self._bouw(termen)
 
     @classmethod
     def uit_termen(cls, termen: Termen) -> LexicalIndex:
         """The index over the kept terms of every case (see `Termen`)."""
         index = cls.__new__(cls)
-        ids = sorted(termen.per_casus)
-        # The int32 arrays themselves: as lists of Python ints they took twice the memory
-        # again while building (the peak at 100k cases rose from 1.6 to 1.95 GB).
-        corpus = [termen.per_casus[c][1] for c in ids]
-        # A copy: bm25s adds its empty token to the vocabulary it is given.
-        index._bouw(ids, corpus, dict(termen.vocab), termen.analyse)
+        index._bouw(termen)
         return index
 
-    def _bouw(
-        self,
-        ids: list[int],
-        corpus: Sequence[Sequence[int]],
-        vocab: dict[str, int],
-        analyse: Callable[[str], list[str]],
-    ) -> None:
-        self._analyse = analyse
+    def _bouw(self, termen: Termen) -> None:
+        self._analyse = termen.analyse
+        ids = sorted(termen.per_casus)
         self.ids = np.asarray(ids, dtype=np.int64)
         self._bm25: bm25s.BM25 | None = None
-        if vocab:
+        if termen.vocab:
+            # The int32 arrays themselves: as lists of Python ints they took twice the
+            # memory again while building (the peak at 100k cases rose from 1.6 to 1.95 GB).
+            corpus = [termen.per_casus[c][1] for c in ids]
             self._bm25 = bm25s.BM25()
-            self._bm25.index(Tokenized(ids=corpus, vocab=vocab), show_progress=False)
+            # A copy of the vocabulary: bm25s adds its empty token to the one it is given.
+            self._bm25.index(Tokenized(ids=corpus, vocab=dict(termen.vocab)), show_progress=False)
 
     def scores(
         self, query: str, k: int | None = None, toegestaan: set[int] | None = None
