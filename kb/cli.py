@@ -146,11 +146,11 @@ def check_anonymity(
     paden: Annotated[list[Path], typer.Argument(help="Casusbestanden of platte tekst (.txt)")],
 ) -> None:
     """Controleer bestanden op persoonsgegevens, zonder iets op te slaan."""
-    from ingest.anonymity import get_guard
+    from ingest.anonymity import get_guard, tekstvelden
     from ingest.loader import BestandFout, expand_paths, read_file
 
     guard = get_guard()
-    gevonden = 0
+    gevonden = niet_gecontroleerd = 0
     for pad in expand_paths(paden):
         if pad.suffix.lower() == ".txt":
             for b in guard.check_text(pad.read_text(encoding="utf-8")):
@@ -162,13 +162,21 @@ def check_anonymity(
         except BestandFout as exc:
             raise _fout(str(exc)) from exc
         for ruw in ruwe:
-            if not isinstance(ruw.data, dict):
+            if not isinstance(ruw.data, dict) or not tekstvelden(ruw.data):
+                # Not a case: none of its text would be read, so it may not pass as clean.
+                typer.echo(f"{ruw.plaats()}: geen casus, niet gecontroleerd")
+                niet_gecontroleerd += 1
                 continue
             for veld in guard.check_case(ruw.data):
                 typer.echo(f"{ruw.plaats()}: {veld.veld}: {veld.melding()}")
                 gevonden += 1
     if gevonden:
         raise _fout(f"{gevonden} plaats(en) met mogelijke persoonsgegevens gevonden.")
+    if niet_gecontroleerd:
+        raise _fout(
+            f"{niet_gecontroleerd} item(s) zijn geen casus in het uitwisselingsformaat en zijn "
+            "niet gecontroleerd; sla vrije tekst op als .txt om die te controleren."
+        )
     typer.echo("Geen persoonsgegevens gevonden.")
 
 

@@ -128,3 +128,17 @@ def test_cli_check_anonymity_reports_without_storing(tmp_path, monkeypatch) -> N
     assert result.exit_code == 1
     assert "naam 'mevrouw Bakker'" in result.output and "datum '3 april'" in result.output
     assert not (tmp_path / "data" / "kb.sqlite3").exists()
+
+
+def test_cli_check_anonymity_does_not_call_a_file_clean_that_holds_no_case(
+    tmp_path, monkeypatch
+) -> None:
+    """A YAML list of other objects has no case text to read: saying "no personal data"
+    about it would be false."""
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "data"))
+    pad = tmp_path / "vragen.yaml"
+    pad.write_text('- {id: x, vraag: "Jan de Vries van de Kerkstraat 12"}\n', encoding="utf-8")
+    result = runner.invoke(app, ["check-anonymity", str(pad)])
+    assert result.exit_code == 1
+    assert "geen casus, niet gecontroleerd" in result.output
+    assert "Geen persoonsgegevens gevonden" not in result.output
