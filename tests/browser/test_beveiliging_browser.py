@@ -277,6 +277,48 @@ def test_an_anonymous_visitor_logs_in_and_comes_back_where_they_were_going(
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
 
 
+def test_a_new_account_chooses_its_own_password_at_first_login_and_then_uses_it(
+    pagina_als: PaginaAls, nieuwe_pagina: Callable[..., Page]
+) -> None:
+    beheer = pagina_als("beheer")
+    beheer.goto("/beheer/gebruikers")
+    beheer.get_by_label("Gebruikersnaam").fill("nieuwe-consulent")
+    beheer.get_by_label("Rol").select_option("leerplicht")
+    beheer.get_by_role("button", name="Account maken").click()
+    eenmalig = beheer.locator("#eenmalig-wachtwoord").inner_text().strip()
+    assert len(eenmalig) >= 10
+
+    page = nieuwe_pagina()
+    page.goto("/login")
+    page.get_by_label("Gebruikersnaam").fill("nieuwe-consulent")
+    page.get_by_label("Wachtwoord").fill(eenmalig)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page).to_have_url(re.compile(r"/account/wachtwoord$"))
+    expect(page.get_by_role("alert")).to_contain_text("eenmalig wachtwoord")
+    page.goto("/bladeren")  # nothing else until a password of one's own is chosen
+    expect(page).to_have_url(re.compile(r"/account/wachtwoord$"))
+
+    eigen = "fietsen langs de gracht in de regen"
+    page.get_by_label("Huidig wachtwoord").fill(eenmalig)
+    page.get_by_label("Nieuw wachtwoord", exact=True).fill(eigen)
+    page.get_by_label("Nieuw wachtwoord nog eens").fill(eigen)
+    page.get_by_role("button", name="Wachtwoord opslaan").click()
+    expect(page.get_by_role("status")).to_contain_text("Uw wachtwoord is gewijzigd")
+    page.goto("/bladeren")
+    expect(page).to_have_url(re.compile(r"/bladeren$"))
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+
+    page.get_by_label("Gebruikersnaam").fill("nieuwe-consulent")
+    page.get_by_label("Wachtwoord").fill(eenmalig)
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.locator(".melding-fout, [role=alert]").first).to_be_visible()
+    expect(page.get_by_role("button", name="Uitloggen")).to_have_count(0)
+
+    inloggen(page, "nieuwe-consulent", eigen)
+    expect(page).not_to_have_url(re.compile(r"/account/wachtwoord"))
+
+
 @pytest.mark.parametrize(
     ("naam", "pad", "uitleg"),
     [
