@@ -89,15 +89,22 @@ def _volledige_veldnaam(veld: str) -> str:
 
 
 def _bereik(veld: str, waarde: str) -> tuple[int | None, int | None]:
+    """A number or a range "12-16" (either end may be left open). A range whose start
+    lies above its end is refused rather than answered with nothing: it is a typo, and
+    "no similar cases" would send an officer away with a wrong conclusion."""
     laag, sep, hoog = waarde.partition("-")
     try:
         if not sep:
             return int(laag), int(laag)
-        return (int(laag) if laag.strip() else None, int(hoog) if hoog.strip() else None)
+        van = int(laag) if laag.strip() else None
+        tot = int(hoog) if hoog.strip() else None
     except ValueError as exc:
         raise FilterFout(
             f"filter {veld}={waarde}: gebruik een getal of een bereik zoals 12-16"
         ) from exc
+    if van is not None and tot is not None and van > tot:
+        raise FilterFout(f"filter {veld}={waarde}: 'van' ({van}) is groter dan 'tot' ({tot})")
+    return van, tot
 
 
 def apply_filters(stmt: Any, filters: Filters | None) -> Any:

@@ -357,6 +357,22 @@ def test_cli_search_with_a_bad_filter_says_what_is_possible(kb: Casusbank, monke
     assert "onbekend filterveld 'kleur'" in result.output
 
 
+@pytest.mark.parametrize(
+    ("waarde", "melding"),
+    [
+        ("abc", "gebruik een getal of een bereik zoals 12-16"),
+        ("16-12", "'van' (16) is groter dan 'tot' (12)"),
+    ],
+)
+def test_cli_search_refuses_an_age_range_it_cannot_mean(
+    kb: Casusbank, monkeypatch, waarde: str, melding: str
+) -> None:
+    monkeypatch.setenv("KB_DATA_DIR", str(kb.settings.data_dir))
+    result = runner.invoke(app, ["search", "x", "--filter", f"leerling.leeftijd={waarde}"])
+    assert result.exit_code == 1
+    assert melding in result.output
+
+
 def test_the_summary_counts_the_chain_partners_commentaar_per_partij(kb: Casusbank) -> None:
     from kb import ketenoverleg
     from tests.conftest import gebruiker

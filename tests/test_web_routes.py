@@ -142,6 +142,14 @@ def test_an_empty_search_says_what_to_do(lezer: TestClient) -> None:
     assert "Beschrijf de casus, of kies factoren of filters" in r.text
 
 
+def test_the_search_page_explains_a_reversed_age_range(lezer: TestClient) -> None:
+    r = lezer.get(
+        "/", params={"q": "meisje met angst", "leeftijd_van": "16", "leeftijd_tot": "12"},
+    )
+    assert r.status_code == 200
+    assert "groter dan" in r.text and "Geen vergelijkbare casussen" not in r.text
+
+
 def test_the_query_is_escaped_and_only_the_snippet_marks_are_html(lezer: TestClient) -> None:
     r = lezer.get("/", params={"q": "<script>alert(1)</script> spijbelt maanden"})
     assert "<script>alert" not in r.text
