@@ -20,6 +20,7 @@ docs/zoekkwaliteit.md), so their figures can be printed again.
     python -m search.experimenten gewichten      # RRF weights chosen on one set, tried on the other
     python -m search.experimenten thema_idf      # theme feedback with rare themes counting more
     python -m search.experimenten use            # Google's multilingual USE next to / instead of e5
+    python -m search.experimenten afkortingen    # abbreviations in the query written out
 
 Every nDCG@10 is printed over all queries, each half (odd/even id) and each
 length class: a change counts only when it holds on both halves.
@@ -30,6 +31,7 @@ Speed is measured here, never asserted in a test.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -755,6 +757,82 @@ def use() -> None:
         )
 
 
+# Abbreviations of the leerplicht domain, as defined in the domain notes (shared/domain)
+# and common Dutch youth-care usage. Those that are also ordinary words or letters only
+# count when written in capitals.
+AFKORTINGEN = {
+    "JR": "jeugdreclassering",
+    "JCO": "justitieel casusoverleg",
+    "OTP": "onderhoud ter parkette",
+    "OTS": "ondertoezichtstelling",
+    "VTB": "verzoek tot bespreking",
+    "GI": "gecertificeerde instelling",
+    "MDO": "multidisciplinair overleg",
+    "ZAT": "zorg- en adviesteam",
+    "SWT": "sociaal wijkteam",
+    "RMC": "regionaal meld- en coördinatiepunt",
+    "IJO": "integraal jeugdoverleg",
+    "MAZL": "meer aandacht voor ziek gemelde leerlingen",
+    "JBT": "jeugdbeschermingstafel",
+    "ISK": "internationale schakelklas",
+    "SWV": "samenwerkingsverband",
+    "OPP": "ontwikkelingsperspectiefplan",
+    "JGZ": "jeugdgezondheidszorg",
+    "GGZ": "geestelijke gezondheidszorg",
+    "ASS": "autisme",
+    "ZML": "zeer moeilijk lerend",
+    "BOA": "buitengewoon opsporingsambtenaar",
+    "AZC": "asielzoekerscentrum",
+    "VSV": "voortijdig schoolverlaten",
+    "LPA": "leerplichtambtenaar",
+    "VSO": "voortgezet speciaal onderwijs",
+    "PRO": "praktijkonderwijs",
+    "SO": "speciaal onderwijs",
+}
+_HOOFDLETTERS = {"ASS", "SO", "PRO", "GI", "JR"}
+
+
+def _voluit(vraag: str) -> str:
+    """The query with the written-out form of each abbreviation in it added at the end."""
+    extra = [
+        AFKORTINGEN[w.upper()]
+        for w in re.findall(r"\w+", vraag)
+        if w.upper() in AFKORTINGEN and (w.isupper() or w.upper() not in _HOOFDLETTERS)
+    ]
+    return f"{vraag} ({', '.join(dict.fromkeys(extra))})" if extra else vraag
+
+
+def afkortingen() -> None:
+    """Abbreviations in the query written out, for the dense model (which may not know
+    "JR") and BM25 alike; the cases are left as they are. pv, OM and RvdK, which nearly
+    every case uses, are not expanded. Per query, because the effect is a few large
+    swings rather than a general shift."""
+    from search.evaluate import QUERIES_2, ndcg_at
+    from search.lexical import LexicalIndex
+
+    for naam, vragen in (("set 1", None), ("set 2", QUERIES_2)):
+        p = Proef(vragen=vragen)
+        pvecs = p.vectoren(_titel_beschrijving(p))
+        basis = _met_thema(
+            p, {"dense": p.dense(p.vraagvectoren(), pvecs), "bm25": p.bm25()}, _thema
+        )
+        teksten = [_voluit(q["vraag"]) for q in p.queries]
+        index = LexicalIndex(enumerate(p.lexicaal[r] for r in p.refs))
+        bm25 = [[p.refs[i] for i in ranking(index.scores(t, k=KANDIDATEN))] for t in teksten]
+        voluit = _met_thema(
+            p, {"dense": p.dense(p.vectoren(teksten, "query: "), pvecs), "bm25": bm25}, _thema
+        )
+        p.rapport(f"{naam}: zoals gekozen", basis)
+        p.rapport(f"{naam}: afkortingen voluit in de zoekvraag", voluit)
+        for i, q in enumerate(p.queries):
+            if teksten[i] != q["vraag"]:
+                voor, na = (
+                    ndcg_at(ranking(rrf([lijst[i] for lijst in lijsten.values()])), q["relevant"])
+                    for lijsten in (basis, voluit)
+                )
+                print(f"  {q['id']} {voor:.3f} -> {na:.3f}  ...{teksten[i][-60:]}")
+
+
 EXPERIMENTEN = {
     f.__name__: f
     for f in (
@@ -777,6 +855,7 @@ EXPERIMENTEN = {
         gewichten,
         thema_idf,
         use,
+        afkortingen,
     )
 }
 
