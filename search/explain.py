@@ -17,13 +17,28 @@ from kb.vocabulary import FACTOR_BY_CODE, FACTOREN, RICHTING_LABELS
 from search.lexical import WOORD, stammen_van_woord, tokens
 
 _ZIN = re.compile(r"(?<=[.!?])\s+")
-_ONTKENNING = re.compile(r"\b(?:geen|niet|nooit|zonder)\s+(?:\w+\s+){0,2}$")
+# A negation shortly before a phrase: "niet" and "nooit" reach two words ("niet erg
+# angstig"), "geen", "zonder" and "noch" a noun phrase and the ones listed after it
+# ("geen signalen van somberheid of angst"). Not the whole clause: in "komt niet naar
+# school door angst" the angst is there.
+_ONTKENNING = re.compile(
+    r"(?:\b(?:niet|nooit)\s+(?:\w+\s+){0,2}"
+    r"|\b(?:geen|zonder|noch)\s+(?:\w+\s+){0,3}(?:(?:of|en|noch)\s+(?:\w+\s+){0,2})*)$"
+)
+# A denial after the phrase, closing its clause: "angst is er niet", "somberheid speelt
+# geen rol", "psychische klachten zijn niet aan de orde".
+_ONTKENNING_NA = re.compile(
+    r"^[^.;:!?,]*?\b(?:is|zijn|was|waren|speelt|spelen|speelde|speelden)\s+(?:er\s+)?"
+    r"(?:niet|geen)(?:\s+(?:rol|sprake|aan de orde|aanwezig|bekend|gezien|van toepassing))?"
+    r"\s*(?:[.;:!?,]|$)"
+)
 
 
 def herken_factoren(query: str) -> list[str]:
     """Factors an officer's sentence names, from the signal phrases in the vocabulary.
 
-    A phrase right after a negation ("geen angst") does not count.
+    A denied phrase does not count: after a negation ("geen angst", "geen signalen van
+    somberheid of angst") or denied at the end of its clause ("angst is er niet").
     """
     tekst = " " + " ".join(query.lower().split()) + " "
     gevonden = []
@@ -31,7 +46,8 @@ def herken_factoren(query: str) -> list[str]:
         for signaal in factor.signalen:
             start = tekst.find(signaal)
             while start >= 0:
-                if not _ONTKENNING.search(tekst[:start]):
+                na = tekst[tekst.find(" ", start + len(signaal)) :]
+                if not _ONTKENNING.search(tekst[:start]) and not _ONTKENNING_NA.search(na):
                     gevonden.append(factor.code)
                     break
                 start = tekst.find(signaal, start + 1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
@@ -21,6 +22,7 @@ from kb.service import Casusbank
 from kb.store import Filters, apply_filters, naar_casus
 from kb.toegang import Gebruiker
 from kb.vocabulary import FACTOR_BY_CODE, Status
+from search import herrangschikken
 from search.explain import herken_factoren, samenvatting, snippet, vergelijk_factoren
 from search.fusion import ranking, rrf
 from search.lexical import contains_phrases, phrases
@@ -44,6 +46,9 @@ class Zoekvraag:
     uitsluiten: list[str] = field(default_factory=list)
     # Whose search: published cases plus their own concepts. None: published only.
     kijker: Gebruiker | None = None
+    # Read factors from the text (an officer's description). Not for a stored case,
+    # whose factors were coded by its author: text recognition would add ones it lacks.
+    herken: bool = True
 
     def controleer(self) -> None:
         if self.modus not in MODI:
@@ -74,51 +79,35 @@ def _verborgen_ids(session: Session, kijker: Gebruiker | None) -> set[int]:
     return {int(i) for i in session.exec(stmt)}
 
 
+@dataclass
+class _Rangschikking:
+    volgorde: list[int]
+    scores: dict[int, float]
+    beste: int | None = None
+    beste_themas: set[str] = field(default_factory=set)
+    # Hybrid only: the candidates the reranker may reorder, and their features.
+    kandidaten: list[int] = field(default_factory=list)
+    kenmerken: np.ndarray | None = None
+
+
 def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
     vraag.controleer()
     index = kb.index
     index.ensure_current()
-    herkend = herken_factoren(vraag.tekst)
+    herkend = herken_factoren(vraag.tekst) if vraag.herken else []
     query_factoren = list(dict.fromkeys([*vraag.factoren, *herkend]))
     frases = phrases(vraag.tekst)
     vrije_tekst = vraag.tekst.replace('"', " ").strip()
 
     with Session(kb.engine) as s:
-        toegestaan = _toegestane_ids(s, vraag.filters)
-        uit = _verborgen_ids(s, vraag.kijker)
-        if vraag.uitsluiten:
-            uit |= {
-                int(i)
-                for i in s.exec(select(CasusRij.id).where(col(CasusRij.ref).in_(vraag.uitsluiten)))
-            }
-        if uit:
-            if toegestaan is None:
-                toegestaan = {int(i) for i in s.exec(select(CasusRij.id))}
-            toegestaan -= uit
-        lijsten: list[list[int]] = []
-        if vrije_tekst and vraag.modus in ("dense", "hybrid"):
-            dense = index.dense_scores(vrije_tekst, toegestaan, k=KANDIDATEN * 4)
-            lijsten.append(ranking(dense)[:KANDIDATEN])
-        if vrije_tekst and vraag.modus in ("bm25", "hybrid"):
-            lex = index.lexical().scores(vrije_tekst, k=KANDIDATEN, toegestaan=toegestaan)
-            lijsten.append(ranking(lex))
-        if vraag.factoren and (vraag.modus == "hybrid" or not vrije_tekst):
-            # Only factors the user chose: factors recognised in free text were too
-            # noisy to rank on (kb eval: hybrid nDCG@10 0.77 -> 0.64); they do
-            # appear in the explanation.
-            lijsten.append(_factor_ranking(s, vraag.factoren, toegestaan))
-        if not vrije_tekst and not vraag.factoren:
-            # Filters only: list the matching cases in a stable order.
-            lijsten.append(sorted(toegestaan or []))
-        scores = rrf(lijsten) if len(lijsten) > 1 else _enkel(lijsten)
-        volgorde = ranking(scores)
-        beste, beste_themas = None, set[str]()
-        if vrije_tekst and vraag.modus == "hybrid" and volgorde:
-            beste = volgorde[0]
-            beste_themas, thema_lijst = _thema_ranking(s, volgorde)
-            lijsten.append(thema_lijst)
-            scores = rrf(lijsten)
-            volgorde = ranking(scores)
+        rang = _rangschik(s, kb, vraag, vrije_tekst)
+        volgorde, scores = rang.volgorde, rang.scores
+        model = herrangschikken.voor(index.embedder.name)
+        if model is not None and rang.kenmerken is not None and rang.kandidaten:
+            volgorde, scores = herrangschikken.herorden(
+                rang.kandidaten, model.kansen(rang.kenmerken), volgorde
+            )
+        beste, beste_themas = rang.beste, rang.beste_themas
 
         resultaten: list[dict[str, Any]] = []
         # Load only as many cases as can be shown; more only when phrases filter some out.
@@ -159,6 +148,85 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
     }
 
 
+def kandidaatkenmerken(kb: Casusbank, vraag: Zoekvraag) -> tuple[list[str], np.ndarray]:
+    """The refs of a hybrid search's candidates for reranking, and their features
+    (`search.herrangschikken.KENMERKEN`): what the reranker is trained on."""
+    vraag.controleer()
+    kb.index.ensure_current()
+    with Session(kb.engine) as s:
+        r = _rangschik(s, kb, vraag, vraag.tekst.replace('"', " ").strip())
+        refs = {
+            cid: ref
+            for cid, ref in s.exec(
+                select(CasusRij.id, CasusRij.ref).where(col(CasusRij.id).in_(r.kandidaten))
+            )
+        }
+    leeg = np.empty((0, len(herrangschikken.KENMERKEN)))
+    return [refs[c] for c in r.kandidaten], r.kenmerken if r.kenmerken is not None else leeg
+
+
+def _rangschik(s: Session, kb: Casusbank, vraag: Zoekvraag, vrije_tekst: str) -> _Rangschikking:
+    """The fused order of the visible cases that pass the filters; for hybrid search
+    with text also the theme feedback and the reranker's features."""
+    index = kb.index
+    toegestaan = _toegestane_ids(s, vraag.filters)
+    uit = _verborgen_ids(s, vraag.kijker)
+    if vraag.uitsluiten:
+        uit |= {
+            int(i)
+            for i in s.exec(select(CasusRij.id).where(col(CasusRij.ref).in_(vraag.uitsluiten)))
+        }
+    if uit:
+        if toegestaan is None:
+            toegestaan = {int(i) for i in s.exec(select(CasusRij.id))}
+        toegestaan -= uit
+    lijsten: list[list[int]] = []
+    dense: dict[int, float] = {}
+    lex: dict[int, float] = {}
+    if vrije_tekst and vraag.modus in ("dense", "hybrid"):
+        dense = index.dense_scores(vrije_tekst, toegestaan, k=KANDIDATEN * 4)
+        lijsten.append(ranking(dense)[:KANDIDATEN])
+    if vrije_tekst and vraag.modus in ("bm25", "hybrid"):
+        lex = index.lexical().scores(vrije_tekst, k=KANDIDATEN, toegestaan=toegestaan)
+        lijsten.append(ranking(lex))
+    if vraag.factoren and (vraag.modus == "hybrid" or not vrije_tekst):
+        # Only factors the user chose: factors recognised in free text were too
+        # noisy to rank on (kb eval: hybrid nDCG@10 0.77 -> 0.64); they do
+        # appear in the explanation.
+        lijsten.append(_factor_ranking(s, vraag.factoren, toegestaan))
+    if not vrije_tekst and not vraag.factoren:
+        # Filters only: list the matching cases in a stable order.
+        lijsten.append(sorted(toegestaan or []))
+    scores = rrf(lijsten) if len(lijsten) > 1 else _enkel(lijsten)
+    volgorde = ranking(scores)
+    if not (vrije_tekst and vraag.modus == "hybrid" and volgorde):
+        return _Rangschikking(volgorde, scores)
+    dense_lijst, bm25_lijst = lijsten[0], lijsten[1]
+    beste = volgorde[0]
+    beste_themas, thema_lijst, gedeeld = _thema_ranking(s, volgorde)
+    lijsten.append(thema_lijst)
+    scores = rrf(lijsten)
+    volgorde = ranking(scores)
+    kandidaten = volgorde[:KANDIDATEN]
+    signalen = herrangschikken.Signalen(
+        fusie=scores,
+        dense=dense,
+        bm25=lex,
+        dense_lijst=dense_lijst,
+        bm25_lijst=bm25_lijst,
+        thema_lijst=thema_lijst,
+        gedeelde_themas=gedeeld,
+    )
+    return _Rangschikking(
+        volgorde,
+        scores,
+        beste,
+        beste_themas,
+        kandidaten,
+        herrangschikken.kenmerken(kandidaten, signalen),
+    )
+
+
 def _enkel(lijsten: list[list[int]]) -> dict[int, float]:
     if not lijsten:
         return {}
@@ -180,8 +248,9 @@ def _factor_ranking(s: Session, factoren: list[str], toegestaan: set[int] | None
     return ranking(telling)
 
 
-def _thema_ranking(s: Session, volgorde: list[int]) -> tuple[set[str], list[int]]:
-    """The best match's themes, and the candidates sharing them, most shared first.
+def _thema_ranking(s: Session, volgorde: list[int]) -> tuple[set[str], list[int], dict[int, int]]:
+    """The best match's themes, the candidates sharing them (most shared first), and how
+    many each candidate shares (a feature of the reranker).
 
     Feedback on the curated themes (halt-of-pv, luxe-verzuim, thuiszitters, ...):
     the first hybrid result is nearly always a precedent the officer wants
@@ -213,7 +282,7 @@ def _thema_ranking(s: Session, volgorde: list[int]) -> tuple[set[str], list[int]
     beste = per.get(volgorde[0], set())
     telling = {cid: len(per.get(cid, set()) & beste) for cid in kandidaten}
     gedeeld = [cid for cid in kandidaten if telling[cid]]  # in fused order
-    return beste, sorted(gedeeld, key=lambda c: -telling[c])[:KANDIDATEN]
+    return beste, sorted(gedeeld, key=lambda c: -telling[c])[:KANDIDATEN], telling
 
 
 def _resultaat(
@@ -229,6 +298,7 @@ def _resultaat(
     return {
         "ref": casus.ref,
         "titel": casus.titel,
+        "status": rij.status,
         "score": round(score, 5),
         "besluit": casus.afweging.besluit,
         "pv_tegen": casus.afweging.pv_tegen or [],
@@ -265,6 +335,7 @@ def vergelijkbaar(
         limit=limit,
         uitsluiten=[ref],
         kijker=kijker,
+        herken=False,
     )
     result = zoek(kb, vraag)
     result["query"] = ref

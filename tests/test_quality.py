@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kb.service import Casusbank
+from search import herrangschikken
 from search.evaluate import (
     QUERIES,
     QUERIES_2,
@@ -52,15 +53,15 @@ def test_hybrid_beats_both_single_modes(metingen) -> None:  # type: ignore[no-un
 
 
 def test_quality_does_not_drop_below_the_measured_level(metingen) -> None:  # type: ignore[no-untyped-def]
-    assert metingen["hybrid"].ndcg >= 0.80
-    assert metingen["hybrid"].recall >= 0.70
+    assert metingen["hybrid"].ndcg >= 0.81
+    assert metingen["hybrid"].recall >= 0.71
     assert metingen["bm25"].ndcg >= 0.72
     assert metingen["dense"].ndcg >= 0.69
 
 
 def test_on_the_second_set_too_hybrid_beats_both_and_holds_its_level(metingen_2) -> None:  # type: ignore[no-untyped-def]
     assert metingen_2["hybrid"].ndcg > max(metingen_2["bm25"].ndcg, metingen_2["dense"].ndcg)
-    assert metingen_2["hybrid"].ndcg >= 0.73
+    assert metingen_2["hybrid"].ndcg >= 0.75  # the reranker's training set
     assert metingen_2["bm25"].ndcg >= 0.65
     assert metingen_2["dense"].ndcg >= 0.65
 
@@ -85,3 +86,25 @@ def test_metrics_follow_their_definitions() -> None:
     assert ndcg_at(["X", "Y"], relevant) == 0.0
     assert recall_at(["X", "B"], relevant) == 0.5
     assert reciprocal_rank(["B", "X", "A"], relevant) == pytest.approx(1 / 3)
+
+
+def test_the_reranker_lifts_the_fusion_on_queries_it_was_not_trained_on(seedbank, metingen) -> None:  # type: ignore[no-untyped-def]
+    """Trained on the second set only; the first set measures it."""
+    model = herrangschikken.standaard()
+    assert model is not None and model.getraind_op == QUERIES_2.name
+    with herrangschikken.gebruik(None):
+        fusie = evalueer(seedbank, laad_queries(QUERIES), modi=("hybrid",))["hybrid"]
+    assert metingen["hybrid"].ndcg > fusie.ndcg + 0.005
+    assert metingen["hybrid"].recall >= fusie.recall
+
+
+def test_the_committed_reranker_is_what_training_on_the_second_set_gives(seedbank) -> None:  # type: ignore[no-untyped-def]
+    """A change to the search or the features without training again fails here:
+    `python -m search.herrangschikken` writes the model anew."""
+    opgeslagen = herrangschikken.standaard()
+    nieuw = herrangschikken.train(QUERIES_2, seedbank)
+    assert opgeslagen is not None
+    assert nieuw.embedder == opgeslagen.embedder and nieuw.vragen == opgeslagen.vragen
+    assert nieuw.gewichten == pytest.approx(opgeslagen.gewichten, abs=0.01)
+    assert nieuw.gemiddelde == pytest.approx(opgeslagen.gemiddelde, abs=0.01)
+    assert nieuw.intercept == pytest.approx(opgeslagen.intercept, abs=0.01)

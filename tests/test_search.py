@@ -11,6 +11,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -19,6 +20,8 @@ from kb.service import Casusbank, serialise
 from kb.settings import Settings
 from kb.store import Filters, get_row
 from kb.vocabulary import FACTOR_BY_CODE
+from search import herrangschikken
+from search.explain import herken_factoren
 from search.service import ZoekFout, Zoekvraag, vergelijkbaar, zoek
 from tests.conftest import SEEDS
 from tests.test_import_export import variant
@@ -132,9 +135,66 @@ def test_factors_named_in_the_text_are_recognised(kb: Casusbank) -> None:
     assert all(f["herkend_in_tekst"] for f in result["factoren"])
 
 
-def test_a_negated_signal_is_not_a_factor(kb: Casusbank) -> None:
-    result = zoek(kb, Zoekvraag("er zijn geen angst of psychische klachten"))
-    assert "psychische_klachten" not in {f["code"] for f in result["factoren"]}
+@pytest.mark.parametrize(
+    "tekst",
+    [
+        "er zijn geen angst of psychische klachten",
+        "Jongen van 15 spijbelt 40 uur. Geen signalen van somberheid of angst, geen middelen.",
+        "Signalen van somberheid of angst zijn er niet.",
+        "Angst speelt geen rol, hij heeft gewoon geen zin.",
+        "Nooit angstig geweest volgens de mentor.",
+    ],
+)
+def test_a_denied_signal_is_not_a_factor(tekst: str) -> None:
+    assert "psychische_klachten" not in herken_factoren(tekst)
+
+
+@pytest.mark.parametrize(
+    "tekst",
+    [
+        "Meisje met angst gaat niet naar school.",
+        "Komt niet naar school door angst.",
+        "Geen contact met school sinds de zomer, het meisje is erg angstig.",
+        "Zonder hulp redt ze het niet: angst en somberheid.",
+    ],
+)
+def test_a_negation_elsewhere_in_the_sentence_leaves_the_signal(tekst: str) -> None:
+    assert "psychische_klachten" in herken_factoren(tekst)
+
+
+def test_similar_cases_share_only_factors_the_case_was_coded_with(kb: Casusbank) -> None:
+    """A stored case's own factors are its query: reading more from its text would
+    claim shared factors it lacks (SEED-002 is repeated luxe verzuim, not a first time)."""
+    for casus in kb.all()[:30]:
+        eigen = set(casus.afweging.factoren or [])
+        result = vergelijkbaar(kb, casus.ref, limit=5)
+        assert {f["code"] for f in result["factoren"]} == eigen
+        for r in result["results"]:
+            assert {f["code"] for f in r["gedeelde_factoren"]} <= eigen
+
+
+def test_the_reranker_serves_only_the_embedder_it_was_trained_on() -> None:
+    model = herrangschikken.standaard()
+    assert model is not None
+    assert herrangschikken.voor(model.embedder) is model
+    assert herrangschikken.voor("sentence-transformers:ander-model") is None
+    with herrangschikken.gebruik(None):
+        assert herrangschikken.voor(model.embedder) is None
+
+
+def test_reranking_orders_candidates_by_probability_and_keeps_the_rest_below() -> None:
+    volgorde, scores = herrangschikken.herorden([7, 8, 9], np.array([0.2, 0.9, 0.5]), [7, 8, 9, 3, 4])
+    assert volgorde == [8, 9, 7, 3, 4]
+    assert [scores[c] for c in volgorde] == sorted(scores.values(), reverse=True)
+    assert scores[3] < 0.2 and scores[4] < scores[3]
+
+
+def test_hybrid_search_is_reranked_and_plain_fusion_can_still_be_asked_for(kb: Casusbank) -> None:
+    vraag = "ouders laten niks van zich horen, jongen van 15 zit al maanden thuis"
+    herrangschikt = refs(zoek(kb, Zoekvraag(vraag, limit=20)))
+    with herrangschikken.gebruik(None):
+        fusie = refs(zoek(kb, Zoekvraag(vraag, limit=20)))
+    assert herrangschikt != fusie and set(herrangschikt[:10]) & set(fusie[:10])
 
 
 def test_summary_counts_decisions_and_outcomes_of_the_results(kb: Casusbank) -> None:

@@ -1,0 +1,242 @@
+"""Reranking: the fused hybrid candidates reordered by a small learned model.
+
+Reciprocal rank fusion only sees ranks. How far ahead a case is in cosine or in BM25
+score, and how many themes it shares with the best match, are thrown away, yet they
+say a lot about whether a case is one an officer wants to read. A logistic
+regression over seven such signals (`KENMERKEN`) reorders the first
+`KANDIDATEN` fused candidates; the fusion itself stays as it is, and decides which
+cases are candidates.
+
+Trained on the second query set only (`search/eval_queries_2.yaml`), so that `kb eval`
+on the first set measures it on queries it has never seen. The features were fixed
+before either set was looked at with them; trained the other way round (on set 1,
+measured on set 2) it gains as well (docs/zoekkwaliteit.md). The model is a handful
+of numbers in `herrangschikker.json`, written by
+
+    python -m search.herrangschikken
+
+which trains it again and prints `kb eval`'s figures on both sets. It is trained on
+cosines of one embedder and is only used with that embedder: with another
+(`KB_EMBEDDER`), hybrid search is the plain fusion.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from kb.service import Casusbank
+
+MODEL = Path(__file__).with_name("herrangschikker.json")
+RRF_K = 60
+
+KENMERKEN = (
+    "fusie",  # the fused RRF score, relative to the best candidate's
+    "dense_rang",  # 60 / (60 + rank) in the dense list, 0 when not in it
+    "bm25_rang",  # the same in the BM25 list
+    "thema_rang",  # the same in the theme feedback list
+    "cosinus",  # cosine minus the best cosine of this query
+    "bm25",  # BM25 score relative to the best of this query
+    "gedeelde_themas",  # themes shared with the first result of the first fusion
+)
+
+
+@dataclass(frozen=True)
+class Signalen:
+    """What the hybrid search knows about its candidates, per case id."""
+
+    fusie: dict[int, float]
+    dense: dict[int, float]
+    bm25: dict[int, float]
+    dense_lijst: Sequence[int]
+    bm25_lijst: Sequence[int]
+    thema_lijst: Sequence[int]
+    gedeelde_themas: dict[int, int]
+
+
+def kenmerken(kandidaten: Sequence[int], sig: Signalen) -> np.ndarray:
+    """One row of `KENMERKEN` per candidate.
+
+    A case outside the dense top gets the lowest cosine that was returned (its own is
+    no higher); outside the BM25 top it scores 0. With the seed corpus every case is in
+    both tops, so training and search see the same numbers.
+    """
+
+    def rang(lijst: Sequence[int]) -> dict[int, float]:
+        return {cid: RRF_K / (RRF_K + i) for i, cid in enumerate(lijst)}
+
+    rd, rb, rt = rang(sig.dense_lijst), rang(sig.bm25_lijst), rang(sig.thema_lijst)
+    beste_fusie = max(sig.fusie.values(), default=1.0) or 1.0
+    beste_cos = max(sig.dense.values(), default=0.0)
+    laagste_cos = min(sig.dense.values(), default=0.0)
+    beste_bm25 = max(sig.bm25.values(), default=1.0) or 1.0
+    return np.array(
+        [
+            [
+                sig.fusie.get(cid, 0.0) / beste_fusie,
+                rd.get(cid, 0.0),
+                rb.get(cid, 0.0),
+                rt.get(cid, 0.0),
+                sig.dense.get(cid, laagste_cos) - beste_cos,
+                sig.bm25.get(cid, 0.0) / beste_bm25,
+                float(sig.gedeelde_themas.get(cid, 0)),
+            ]
+            for cid in kandidaten
+        ],
+        dtype=np.float64,
+    ).reshape(len(kandidaten), len(KENMERKEN))
+
+
+@dataclass(frozen=True)
+class Herrangschikker:
+    """Standardised features times weights: the logistic regression sklearn fitted,
+    kept as plain numbers so that searching needs no sklearn and no pickle."""
+
+    embedder: str
+    gemiddelde: tuple[float, ...]
+    schaal: tuple[float, ...]
+    gewichten: tuple[float, ...]
+    intercept: float
+    getraind_op: str
+    vragen: int
+
+    def kansen(self, x: np.ndarray) -> np.ndarray:
+        """Per row, the model's probability that the case is relevant (0 to 1)."""
+        z = (x - np.asarray(self.gemiddelde)) / np.asarray(self.schaal)
+        return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.gewichten) + self.intercept)))
+
+    def bewaar(self, pad: Path = MODEL) -> None:
+        data = {"kenmerken": list(KENMERKEN), **self.__dict__}
+        pad.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    @classmethod
+    def lees(cls, pad: Path = MODEL) -> Herrangschikker:
+        data = json.loads(pad.read_text(encoding="utf-8"))
+        if tuple(data.pop("kenmerken")) != KENMERKEN:
+            raise ValueError(f"{pad}: andere kenmerken dan deze code; train opnieuw")
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+
+
+@cache
+def standaard() -> Herrangschikker | None:
+    """The committed model; None when the file is missing (search is then plain fusion)."""
+    return Herrangschikker.lees() if MODEL.exists() else None
+
+
+_STANDAARD = object()
+_actief: object = _STANDAARD
+
+
+@contextmanager
+def gebruik(model: Herrangschikker | None) -> Iterator[None]:
+    """Search with another model, or with none (plain fusion), for measuring: `kb eval`
+    prints both, and the model trained the other way round is measured with it."""
+    global _actief
+    vorig, _actief = _actief, model
+    try:
+        yield
+    finally:
+        _actief = vorig
+
+
+def voor(embedder: str) -> Herrangschikker | None:
+    """The model in use, when it was trained on this embedder's cosines."""
+    model = standaard() if _actief is _STANDAARD else _actief
+    if isinstance(model, Herrangschikker) and model.embedder == embedder:
+        return model
+    return None
+
+
+def herorden(
+    kandidaten: Sequence[int], kansen: np.ndarray, volgorde: Sequence[int]
+) -> tuple[list[int], dict[int, float]]:
+    """The candidates by the model's probability (ties in fused order), then the rest of
+    the fused order; scores that descend along it: the probability for candidates, and
+    for the rest a little under the lowest of those, still in fused order."""
+    paren = sorted(zip(kandidaten, kansen.tolist(), strict=True), key=lambda p: -p[1])
+    nieuw = [cid for cid, _ in paren]
+    scores = {cid: kans for cid, kans in paren}
+    rest = [cid for cid in volgorde if cid not in scores]
+    laagste = min(scores.values(), default=1.0)
+    for i, cid in enumerate(rest):
+        scores[cid] = laagste * (1 - (i + 1) / (len(rest) + 1))
+    return nieuw + rest, scores
+
+
+def train(vragen_pad: Path | None = None, kb: Casusbank | None = None) -> Herrangschikker:
+    """Fit the model on a query set (by default the second) through the search itself,
+    over the seed corpus (`kb`: a knowledge base holding exactly the seed cases)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from search.evaluate import QUERIES_2, eval_kb, laad_queries
+    from search.service import Zoekvraag, kandidaatkenmerken
+
+    pad = vragen_pad or QUERIES_2
+    kb = kb or eval_kb()
+    queries = laad_queries(pad)
+    xs, ys, gewichten = [], [], []
+    for q in queries:
+        refs, x = kandidaatkenmerken(kb, Zoekvraag(q["vraag"]))
+        xs.append(x)
+        for ref in refs:
+            graad = q["relevant"].get(ref, 0)
+            ys.append(int(graad >= 1))
+            gewichten.append(3.0 if graad == 2 else 1.0)  # the gain nDCG gives grade 2
+    x_alle = np.vstack(xs)
+    schaler = StandardScaler().fit(x_alle)
+    regressie = LogisticRegression(C=1.0, max_iter=2000)
+    regressie.fit(schaler.transform(x_alle), ys, sample_weight=gewichten)
+    return Herrangschikker(
+        embedder=kb.index.embedder.name,
+        gemiddelde=tuple(float(v) for v in schaler.mean_),
+        schaal=tuple(float(v) for v in schaler.scale_),
+        gewichten=tuple(float(v) for v in regressie.coef_[0]),
+        intercept=float(regressie.intercept_[0]),
+        getraind_op=pad.name,
+        vragen=len(queries),
+    )
+
+
+def main(argv: Sequence[str]) -> None:
+    """Train on the second set, save, and print `kb eval`'s hybrid figures on both sets
+    with and without the model. `--andersom` trains on the first set instead and saves
+    nothing: the check that the gain is not particular to one set."""
+    from search.evaluate import QUERIES, QUERIES_2, eval_kb, evalueer, laad_queries
+
+    andersom = "--andersom" in argv
+    train_op, meet_op = (QUERIES, QUERIES_2) if andersom else (QUERIES_2, QUERIES)
+    print(f"Herrangschikker trainen op {train_op.name}...")
+    model = train(train_op)
+    if not andersom:
+        model.bewaar()
+        standaard.cache_clear()
+        print(f"opgeslagen: {MODEL}")
+    for naam, gewicht in zip(KENMERKEN, model.gewichten, strict=True):
+        print(f"  {naam:<16} {gewicht:+.3f}")
+    kb = eval_kb()
+    for pad in (meet_op, train_op):
+        rol = "de trainingsset" if pad == train_op else "niet gezien bij het trainen"
+        for naam, gebruikt in (("zonder herrangschikker", None), ("met", model)):
+            with gebruik(gebruikt):
+                m = evalueer(kb, laad_queries(pad), modi=("hybrid",))["hybrid"]
+            print(
+                f"{pad.name} ({rol}), {naam}: hybrid nDCG@10 {m.ndcg:.3f}, "
+                f"recall@10 {m.recall:.3f}, MRR {m.mrr:.3f}"
+            )
+
+
+if __name__ == "__main__":
+    # Run as the imported module, whose model the search uses (not a second copy as __main__).
+    from search import herrangschikken
+
+    herrangschikken.main(sys.argv[1:])
