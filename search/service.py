@@ -4,7 +4,9 @@
 factors, and returns ranked precedents with their explanation and a summary
 of what was decided and what followed. Modes: `bm25`, `dense`, and `hybrid`
 (reciprocal rank fusion of both, plus factor overlap when factors are known,
-plus the cases that share themes with the best match: see `_thema_ranking`).
+plus the cases that share themes with the best match: see `_thema_ranking`;
+the fused candidates are then reordered by a small learned model, see
+`search.herrangschikken`).
 """
 
 from __future__ import annotations
