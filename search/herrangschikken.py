@@ -209,9 +209,11 @@ def train(vragen_pad: Path | None = None, kb: Casusbank | None = None) -> Herran
 
 def main(argv: Sequence[str]) -> None:
     """Train on the second set, save, and print `kb eval`'s hybrid figures on both sets
-    with and without the model. `--andersom` trains on the first set instead and saves
-    nothing: the check that the gain is not particular to one set."""
-    from search.evaluate import QUERIES, QUERIES_2, eval_kb, evalueer, laad_queries
+    with and without the model, over all queries and per half (odd / even id).
+    `--andersom` trains on the first set instead and saves nothing: the check that the
+    gain is not particular to one set."""
+    from search.evaluate import DELEN, QUERIES, QUERIES_2, K, eval_kb, laad_queries, meet_per_deel
+    from search.service import Zoekvraag, zoek
 
     andersom = "--andersom" in argv
     train_op, meet_op = (QUERIES, QUERIES_2) if andersom else (QUERIES_2, QUERIES)
@@ -224,14 +226,20 @@ def main(argv: Sequence[str]) -> None:
     for naam, gewicht in zip(KENMERKEN, model.gewichten, strict=True):
         print(f"  {naam:<16} {gewicht:+.3f}")
     kb = eval_kb()
+    print(f"\nhybrid nDCG@{K} {' / '.join(DELEN[:3])}, recall@{K}, MRR")
     for pad in (meet_op, train_op):
+        queries = laad_queries(pad)
         rol = "de trainingsset" if pad == train_op else "niet gezien bij het trainen"
-        for naam, gebruikt in (("zonder herrangschikker", None), ("met", model)):
+        for naam, gebruikt in (("fusie", None), ("herrangschikt", model)):
             with gebruik(gebruikt):
-                m = evalueer(kb, laad_queries(pad), modi=("hybrid",))["hybrid"]
+                rankings = [
+                    [r["ref"] for r in zoek(kb, Zoekvraag(q["vraag"], limit=K))["results"]]
+                    for q in queries
+                ]
+            m = meet_per_deel(rankings, queries)
+            ndcg = " / ".join(f"{m[d].ndcg:.3f}" for d in DELEN[:3])
             print(
-                f"{pad.name} ({rol}), {naam}: hybrid nDCG@10 {m.ndcg:.3f}, "
-                f"recall@10 {m.recall:.3f}, MRR {m.mrr:.3f}"
+                f"{pad.name} ({rol}), {naam}: {ndcg}, {m['alle'].recall:.3f}, {m['alle'].mrr:.3f}"
             )
 
 
