@@ -253,15 +253,29 @@ def aanmelden(session: Session, naam: str, wachtwoord: str, adres: str | None) -
     return gebruiker
 
 
-def controleer_huidig(session: Session, wie: Gebruiker, wachtwoord: str) -> None:
-    """Changing one's password asks for the current one (a forgotten open session)."""
-    rij = session.get(GebruikerRij, wie.id)
+class HuidigKloptNiet(AccountFout):
+    """The current password given when changing one's own password is wrong."""
+
+
+def _klopt(rij: GebruikerRij | None, wachtwoord: str) -> bool:
     try:
-        ok = rij is not None and _HASHER.verify(rij.wachtwoord_hash, wachtwoord)
+        return rij is not None and _HASHER.verify(rij.wachtwoord_hash, wachtwoord)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
-        raise AccountFout("Het huidige wachtwoord klopt niet.")
+        return False
+
+
+def wijzig_eigen_wachtwoord(session: Session, wie: Gebruiker, huidig: str, nieuw: str) -> None:
+    """A user replaces their own password: the current one first (a forgotten open
+    session), and the new one must differ from it. Otherwise a one-time password, which
+    the administrator has seen, could be "chosen" again and stay valid.
+    """
+    rij = session.get(GebruikerRij, wie.id)
+    if rij is None or not _klopt(rij, huidig):
+        raise HuidigKloptNiet("Het huidige wachtwoord klopt niet.")
+    if _klopt(rij, nieuw):
+        soort = "eenmalige" if rij.moet_wachtwoord_wijzigen else "huidige"
+        raise AccountFout(f"Kies een ander wachtwoord dan uw {soort} wachtwoord.")
+    zet_wachtwoord(session, rij.naam, nieuw, door=wie)
 
 
 @dataclass(frozen=True)

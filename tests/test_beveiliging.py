@@ -120,6 +120,107 @@ def test_a_one_time_password_must_be_changed_before_anything_else(
     assert _login(TestClient(anoniem.app), "nieuwkomer", eenmalig).status_code == 401
 
 
+def _eenmalig_account(kb: Casusbank, naam: str = "nieuwkomer") -> str:
+    eenmalig = accounts.nieuw_wachtwoord()
+    with kb.session() as s:
+        accounts.maak(s, naam, "leerplicht", eenmalig, moet_wijzigen=True)
+    return eenmalig
+
+
+def test_the_one_time_password_cannot_be_kept_as_ones_own(
+    kb: Casusbank, anoniem: TestClient
+) -> None:
+    eenmalig = _eenmalig_account(kb)
+    _login(anoniem, "nieuwkomer", eenmalig)
+    csrf = csrf_uit(anoniem.get("/account/wachtwoord").text)
+    r = anoniem.post("/account/wachtwoord", data={
+        "csrf": csrf, "huidig": eenmalig, "nieuw": eenmalig, "herhaal": eenmalig},
+        follow_redirects=False)
+    assert r.status_code == 422
+    fout = r.text.split('id="fout-nieuw"')[1].split("</div>")[0]  # next to the new password
+    assert "Kies een ander wachtwoord dan uw eenmalige wachtwoord." in fout
+    assert "gewijzigd" not in r.text
+    # Still held on the password page, and the password the administrator saw is still
+    # a one-time password.
+    assert anoniem.get("/", follow_redirects=False).headers["location"] == "/account/wachtwoord"
+    assert _login(TestClient(anoniem.app), "nieuwkomer", eenmalig).headers["location"] == (
+        "/account/wachtwoord"
+    )
+
+
+def test_changing_ones_own_password_asks_the_current_one_and_a_different_new_one(
+    kb: Casusbank,
+) -> None:
+    lp = gebruiker(kb, "lp")
+    with kb.session() as s, pytest.raises(accounts.HuidigKloptNiet, match="huidige wachtwoord"):
+        accounts.wijzig_eigen_wachtwoord(s, lp, "niet-het-wachtwoord", "een-nieuw-wachtwoord")
+    with kb.session() as s, pytest.raises(
+        accounts.AccountFout, match="Kies een ander wachtwoord dan uw huidige wachtwoord"
+    ):
+        accounts.wijzig_eigen_wachtwoord(s, lp, WACHTWOORD, WACHTWOORD)
+    with kb.session() as s:
+        accounts.wijzig_eigen_wachtwoord(s, lp, WACHTWOORD, "een-nieuw-wachtwoord")
+    with kb.session() as s:
+        assert accounts.aanmelden(s, "lp", "een-nieuw-wachtwoord", None).naam == "lp"
+
+
+def test_a_shared_link_opened_with_a_one_time_password_is_reached_after_choosing_ones_own(
+    kb: Casusbank, anoniem: TestClient
+) -> None:
+    eenmalig = _eenmalig_account(kb)
+    link = "/bladeren?afweging.besluit=halt"
+    pagina = anoniem.get(anoniem.get(link, follow_redirects=False).headers["location"])
+    r = anoniem.post("/login", data={
+        "naam": "nieuwkomer", "wachtwoord": eenmalig, "csrf": csrf_uit(pagina.text),
+        "volgende": link}, follow_redirects=False)
+    wachtwoordpagina = "/account/wachtwoord?volgende=%2Fbladeren%3Fafweging.besluit%3Dhalt"
+    assert r.headers["location"] == wachtwoordpagina
+    pagina = anoniem.get(wachtwoordpagina)
+    assert f'name="volgende" value="{link}"' in pagina.text
+    formulier = {"csrf": csrf_uit(pagina.text), "huidig": eenmalig, "volgende": link}
+    # A refusal keeps the link for the next try.
+    r = anoniem.post("/account/wachtwoord", data=formulier | {
+        "nieuw": eenmalig, "herhaal": eenmalig})
+    assert r.status_code == 422 and f'name="volgende" value="{link}"' in r.text
+    nieuw = "mijn eigen lange wachtwoord"
+    r = anoniem.post("/account/wachtwoord", data=formulier | {"nieuw": nieuw, "herhaal": nieuw},
+                     follow_redirects=False)
+    # Arriving at the page asked for is the confirmation; a failed change would have
+    # kept the user on the password form with the reason.
+    assert r.status_code == 303 and r.headers["location"] == link
+    assert anoniem.get(link, follow_redirects=False).status_code == 200
+
+
+def test_a_page_opened_before_the_password_is_chosen_is_where_the_change_leads(
+    kb: Casusbank, anoniem: TestClient
+) -> None:
+    eenmalig = _eenmalig_account(kb)
+    _login(anoniem, "nieuwkomer", eenmalig)
+    r = anoniem.get("/casus/SEED-001", follow_redirects=False)
+    assert r.headers["location"] == "/account/wachtwoord?volgende=%2Fcasus%2FSEED-001"
+    csrf = csrf_uit(anoniem.get("/account/wachtwoord").text)
+    r = anoniem.post("/account/tokens", data={"csrf": csrf, "naam": "x"},
+                     follow_redirects=False)
+    assert r.headers["location"] == "/account/wachtwoord"  # a form sent is no page to go to
+
+
+@pytest.mark.parametrize("volgende", ["//evil.example", "https://evil.example",
+                                      "/\\evil.example", ""])
+def test_after_a_password_change_the_user_never_goes_to_another_site(
+    kb: Casusbank, anoniem: TestClient, volgende: str
+) -> None:
+    eenmalig = _eenmalig_account(kb)
+    _login(anoniem, "nieuwkomer", eenmalig)
+    pagina = anoniem.get("/account/wachtwoord", params={"volgende": volgende})
+    assert "evil" not in pagina.text
+    nieuw = "mijn eigen lange wachtwoord"
+    r = anoniem.post("/account/wachtwoord", data={
+        "csrf": csrf_uit(pagina.text), "huidig": eenmalig, "nieuw": nieuw, "herhaal": nieuw,
+        "volgende": volgende}, follow_redirects=False)
+    assert r.headers["location"] == "/account?gewijzigd=1"
+    assert "Uw wachtwoord is gewijzigd" in anoniem.get(r.headers["location"]).text
+
+
 def test_a_disabled_account_is_out_at_once_sessions_and_tokens_included(
     kb: Casusbank, app: Any
 ) -> None:
@@ -252,6 +353,26 @@ def test_every_answer_carries_the_security_headers(app: Any) -> None:
         assert "frame-ancestors 'none'" in csp
         assert r.headers["x-content-type-options"] == "nosniff"
         assert r.headers["referrer-policy"] == "same-origin"
+
+
+def test_no_page_or_api_answer_is_kept_by_the_browser_only_static_files_are(app: Any) -> None:
+    # On a shared computer Back after logging out must not show a case from the cache.
+    with TestClient(app) as c:
+        antwoorden = [c.get("/login"), c.get("/api/cases"), c.get("/", follow_redirects=False)]
+        log_in(c, "lp")
+        antwoorden += [c.get("/"), c.get("/casus/SEED-001"), c.get("/bladeren"),
+                       c.get("/casus/SEED-001/vergelijkbaar", headers={"HX-Request": "true"}),
+                       c.get("/api/cases/SEED-001"), c.get("/account"), c.get("/zoeken.csv"),
+                       c.get("/bestaat-niet"),
+                       c.post("/casus/nieuw", content=b"a" * (MAX_BODY + 1),
+                              headers={"Content-Type": "application/x-www-form-urlencoded"}),
+                       c.post("/logout", follow_redirects=False)]
+        statisch = [c.get("/static/app.css"), c.get("/static/htmx.min.js")]
+    for r in antwoorden:
+        assert r.headers.get("cache-control") == "no-store", (r.request.url, r.status_code)
+    for r in statisch:
+        assert r.status_code == 200 and "cache-control" not in r.headers, r.request.url
+        assert r.headers["etag"] and r.headers["x-content-type-options"] == "nosniff"
 
 
 def test_a_request_body_over_the_limit_is_refused_before_it_is_read(app: Any) -> None:

@@ -80,6 +80,32 @@ def test_passwd_and_disable_take_effect_for_the_web_app(omgeving: Casusbank) -> 
     assert "lp2" in lijst and "uitgeschakeld" in lijst
 
 
+def test_a_generated_password_cannot_be_kept_but_the_administrator_may_reset_any_password(
+    omgeving: Casusbank,
+) -> None:
+    r = runner.invoke(app, ["user", "add", "tester", "--role", "leerplicht", "--genereer"])
+    eenmalig = r.output.split("Eenmalig wachtwoord: ")[1].split()[0]
+    with TestClient(create_app(omgeving)) as c:
+        pagina = c.get("/login")
+        c.post("/login", data={"naam": "tester", "wachtwoord": eenmalig,
+                               "csrf": csrf_uit(pagina.text)})
+        csrf = csrf_uit(c.get("/account/wachtwoord").text)
+        r2 = c.post("/account/wachtwoord", data={
+            "csrf": csrf, "huidig": eenmalig, "nieuw": eenmalig, "herhaal": eenmalig})
+        assert r2.status_code == 422 and "Kies een ander wachtwoord" in r2.text
+        assert "Uw wachtwoord is gewijzigd" not in r2.text
+    with omgeving.session() as s:
+        assert accounts.aanmelden(s, "tester", eenmalig, None).moet_wachtwoord_wijzigen
+    # `kb user passwd` is the administrator's path: a new one-time password, or any
+    # password at all, the account's current one included.
+    r = runner.invoke(app, ["user", "passwd", "tester", "--genereer"])
+    assert r.exit_code == 0 and "Eenmalig wachtwoord: " in r.output
+    r = runner.invoke(app, ["user", "passwd", "lp"], input=WACHTWOORD + "\n")
+    assert r.exit_code == 0, r.output
+    with omgeving.session() as s:
+        assert not accounts.aanmelden(s, "lp", WACHTWOORD, None).moet_wachtwoord_wijzigen
+
+
 def test_import_publishes_unless_concept_and_export_carries_only_published_cases(
     omgeving: Casusbank, tmp_path: Path
 ) -> None:

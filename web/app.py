@@ -23,11 +23,12 @@ from kb.toegang import Gebruiker, Geweigerd
 from web import api, beheer, intervisie, invoer, inzicht, leerpad, pages, review, sessies
 from web.auth import (
     LEZEN,
-    WACHTWOORD_PAD,
     Identificatie,
     NietIngelogd,
     WachtwoordWijzigen,
+    huidige_pagina,
     naar_login,
+    naar_wachtwoord,
 )
 from web.beveiliging import Beveiliging
 from web.templating import STATIC_DIR, is_htmx, templates
@@ -122,7 +123,10 @@ async def _wachtwoord_wijzigen(request: Request, _exc: Exception) -> Response:
     melding = "Kies eerst een eigen wachtwoord op /account/wachtwoord."
     if _is_api(request):
         return JSONResponse({"detail": melding}, status_code=403)
-    return RedirectResponse(WACHTWOORD_PAD, status_code=303)
+    # A page opened (a shared link) is where the user goes once the password is chosen;
+    # a form sent is not a page to go back to.
+    volgende = huidige_pagina(request) if request.method == "GET" else "/"
+    return RedirectResponse(naar_wachtwoord(volgende), status_code=303)
 
 
 async def _geweigerd(request: Request, exc: Exception) -> Response:

@@ -188,16 +188,29 @@ COMMENTAAR = Toegang(Recht.commentaar)
 BEHEREN = Toegang(Recht.beheren)
 
 
-def naar_login(request: Request) -> str:
-    """The login page, and back: for htmx to the page the user is on (HX-Current-URL),
-    not to the fragment URL it fetched."""
+def huidige_pagina(request: Request) -> str:
+    """The page the user is on: for htmx the page (HX-Current-URL), not the fragment URL
+    it fetched."""
     volgende = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     huidig = request.headers.get("HX-Current-URL")
     if huidig:
         # Only its path is used (behind a proxy the host may differ): never another site.
         url = urlsplit(huidig)
         volgende = url.path + (f"?{url.query}" if url.query else "")
-    return f"/login?volgende={quote(veilige_volgende(volgende), safe='')}"
+    return veilige_volgende(volgende)
+
+
+def naar_login(request: Request) -> str:
+    """The login page, and back to the page the user is on."""
+    return f"/login?volgende={quote(huidige_pagina(request), safe='')}"
+
+
+def naar_wachtwoord(volgende: str) -> str:
+    """The page to replace a one-time password, which leads on to `volgende` afterwards."""
+    volgende = veilige_volgende(volgende)
+    if volgende == "/" or urlsplit(volgende).path == WACHTWOORD_PAD:
+        return WACHTWOORD_PAD
+    return f"{WACHTWOORD_PAD}?volgende={quote(volgende, safe='')}"
 
 
 def veilige_volgende(volgende: str | None) -> str:

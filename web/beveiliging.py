@@ -4,6 +4,10 @@ The Content-Security-Policy allows scripts, styles and images from this site
 only: no inline script or style anywhere (a test checks the templates), so
 injected markup cannot run. Swagger UI at /docs starts from a file
 (web/static/swagger/init.js), so it runs under the same policy.
+
+Nothing but the static files may be kept by a browser or proxy (`Cache-Control:
+no-store`): otherwise, on a shared computer, Back after logging out shows the
+case pages again from the browser's cache.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ KOPPEN: dict[str, str] = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+NIET_BEWAREN = {"Cache-Control": "no-store"}
+STATISCH = "/static/"  # css, htmx, icons: the same for everyone, so cacheable
 # A case is at most some tens of kB; 1 MB leaves room for a batch through the API.
 MAX_BODY = 1_000_000
 
@@ -55,11 +61,13 @@ class Beveiliging:
                     raise _TeGroot()
             return bericht
 
+        extra = _koppen(scope)
+
         async def met_koppen(bericht: Message) -> None:
             if bericht["type"] == "http.response.start":
                 koppen = [(k, v) for k, v in bericht.get("headers", [])]
                 aanwezig = {k.lower() for k, _ in koppen}
-                for naam, waarde in KOPPEN.items():
+                for naam, waarde in extra.items():
                     if naam.lower().encode() not in aanwezig:
                         koppen.append((naam.lower().encode(), waarde.encode()))
                 bericht = {**bericht, "headers": koppen}
@@ -75,6 +83,12 @@ class _TeGroot(Exception):
     pass
 
 
+def _koppen(scope: Scope) -> dict[str, str]:
+    if scope["path"].startswith(STATISCH):
+        return KOPPEN
+    return KOPPEN | NIET_BEWAREN
+
+
 async def _te_groot(scope: Scope, send: Send, max_body: int) -> None:
     melding = f"Het verzoek is te groot (meer dan {max_body // 1000} kB)."
     if scope["path"].startswith("/api/"):
@@ -86,6 +100,6 @@ async def _te_groot(scope: Scope, send: Send, max_body: int) -> None:
         ).encode()
         soort = b"text/html; charset=utf-8"
     koppen: list[Any] = [(b"content-type", soort), (b"content-length", str(len(body)).encode())]
-    koppen += [(k.lower().encode(), v.encode()) for k, v in KOPPEN.items()]
+    koppen += [(k.lower().encode(), v.encode()) for k, v in _koppen(scope).items()]
     await send({"type": "http.response.start", "status": 413, "headers": koppen})
     await send({"type": "http.response.body", "body": body})

@@ -17,6 +17,7 @@ from web.auth import (
     SESSIE_COOKIE,
     WACHTWOORD_PAD,
     client_adres,
+    naar_wachtwoord,
     veilige_volgende,
     zet_cookie,
 )
@@ -69,7 +70,7 @@ async def login_versturen(
     gebruiker, sessie = uitkomst
     volgende = veilige_volgende(str(form.get("volgende") or ""))
     if gebruiker.moet_wachtwoord_wijzigen:
-        volgende = WACHTWOORD_PAD
+        volgende = naar_wachtwoord(volgende)  # the page asked for comes after the change
     response = RedirectResponse(volgende, status_code=303)
     zet_cookie(request, response, SESSIE_COOKIE, sessie.sleutel,
                max_age=int(accounts.SESSIE_DUUR.total_seconds()))
@@ -96,7 +97,8 @@ async def logout(
 
 def _accountpagina(
     request: Request, kb: Casusbank, wie: Gebruiker, *, fouten: dict[str, str] | None = None,
-    nieuw_token: str | None = None, melding: str | None = None, status_code: int = 200,
+    nieuw_token: str | None = None, melding: str | None = None, volgende: str = "/",
+    status_code: int = 200,
 ) -> Response:
     with kb.session() as s:
         tokens = accounts.tokens(s, wie)
@@ -108,6 +110,8 @@ def _accountpagina(
         "nieuw_token": nieuw_token,
         "melding": melding,
         "moet_wijzigen": wie.moet_wachtwoord_wijzigen,
+        # Where the password form leads after saving; "/" means this account page.
+        "volgende": volgende,
     }
     return render(request, "account.html", context, status_code=status_code)
 
@@ -123,7 +127,8 @@ def account(
 def wachtwoord(
     request: Request, wie: Gebruiker = Depends(INGELOGD), kb: Casusbank = Depends(get_kb)
 ) -> Response:
-    return _accountpagina(request, kb, wie)
+    volgende = veilige_volgende(request.query_params.get("volgende"))
+    return _accountpagina(request, kb, wie, volgende=volgende)
 
 
 @router.post(WACHTWOORD_PAD, summary="Sla een nieuw wachtwoord op")
@@ -133,27 +138,30 @@ async def wachtwoord_opslaan(
     form = await request.form()
     huidig, nieuw = str(form.get("huidig") or ""), str(form.get("nieuw") or "")
     herhaal = str(form.get("herhaal") or "")
+    volgende = veilige_volgende(str(form.get("volgende") or ""))
 
     def wijzig() -> dict[str, str] | accounts.NieuweSessie:
         if nieuw != herhaal:
             return {"herhaal": "De twee nieuwe wachtwoorden zijn niet gelijk."}
         try:
             with kb.session() as s:
-                accounts.controleer_huidig(s, wie, huidig)
-        except AccountFout as exc:
-            return {"huidig": str(exc)}
-        try:
-            with kb.session() as s:
-                accounts.zet_wachtwoord(s, wie.naam, nieuw, door=wie)
+                accounts.wijzig_eigen_wachtwoord(s, wie, huidig, nieuw)
                 # All sessions ended with the old password; this browser gets a new one.
                 return accounts.open_sessie(s, wie)
+        except accounts.HuidigKloptNiet as exc:
+            return {"huidig": str(exc)}
         except AccountFout as exc:
             return {"nieuw": str(exc)}
 
     uitkomst = await run_in_threadpool(wijzig)
     if isinstance(uitkomst, dict):
-        return _accountpagina(request, kb, wie, fouten=uitkomst, status_code=422)
-    response = RedirectResponse("/account?gewijzigd=1", status_code=303)
+        return _accountpagina(request, kb, wie, fouten=uitkomst, volgende=volgende,
+                              status_code=422)
+    # Straight on to the page the user was going to: arriving there (rather than back on
+    # the password form with a message) is the confirmation. Without one, the account
+    # page says so.
+    doel = volgende if volgende != "/" else "/account?gewijzigd=1"
+    response = RedirectResponse(doel, status_code=303)
     zet_cookie(request, response, SESSIE_COOKIE, uitkomst.sleutel,
                max_age=int(accounts.SESSIE_DUUR.total_seconds()))
     return response

@@ -288,24 +288,32 @@ def test_a_new_account_chooses_its_own_password_at_first_login_and_then_uses_it(
     eenmalig = beheer.locator("#eenmalig-wachtwoord").inner_text().strip()
     assert len(eenmalig) >= 10
 
+    # A colleague's link, opened by the new account: it is where the first login ends.
     page = nieuwe_pagina()
-    page.goto("/login")
+    page.goto("/bladeren?afweging.besluit=halt")
     page.get_by_label("Gebruikersnaam").fill("nieuwe-consulent")
     page.get_by_label("Wachtwoord").fill(eenmalig)
     page.get_by_role("button", name="Inloggen").click()
-    expect(page).to_have_url(re.compile(r"/account/wachtwoord$"))
+    wachtwoordpagina = re.compile(
+        r"/account/wachtwoord\?volgende=%2Fbladeren%3Fafweging\.besluit%3Dhalt$")
+    expect(page).to_have_url(wachtwoordpagina)
     expect(page.get_by_role("alert")).to_contain_text("eenmalig wachtwoord")
-    page.goto("/bladeren")  # nothing else until a password of one's own is chosen
-    expect(page).to_have_url(re.compile(r"/account/wachtwoord$"))
+    page.goto("/bladeren?afweging.besluit=halt")  # nothing else until one's own is chosen
+    expect(page).to_have_url(wachtwoordpagina)
+
+    # The password the administrator saw cannot be kept as one's own.
+    page.get_by_label("Huidig wachtwoord").fill(eenmalig)
+    page.get_by_label("Nieuw wachtwoord", exact=True).fill(eenmalig)
+    page.get_by_label("Nieuw wachtwoord nog eens").fill(eenmalig)
+    page.get_by_role("button", name="Wachtwoord opslaan").click()
+    expect(page.locator("#fout-nieuw")).to_contain_text("Kies een ander wachtwoord")
 
     eigen = "fietsen langs de gracht in de regen"
     page.get_by_label("Huidig wachtwoord").fill(eenmalig)
     page.get_by_label("Nieuw wachtwoord", exact=True).fill(eigen)
     page.get_by_label("Nieuw wachtwoord nog eens").fill(eigen)
     page.get_by_role("button", name="Wachtwoord opslaan").click()
-    expect(page.get_by_role("status")).to_contain_text("Uw wachtwoord is gewijzigd")
-    page.goto("/bladeren")
-    expect(page).to_have_url(re.compile(r"/bladeren$"))
+    expect(page).to_have_url(re.compile(r"/bladeren\?afweging\.besluit=halt$"))
     page.get_by_role("button", name="Uitloggen").click()
     expect(page).to_have_url(re.compile(r"/login$"))
 
@@ -412,6 +420,19 @@ def test_logging_out_ends_the_session(pagina_als: PaginaAls) -> None:
     expect(page).to_have_url(re.compile(r"/login$"))
     page.goto("/bladeren")
     expect(page).to_have_url(re.compile(r"/login\?volgende=%2Fbladeren$"))
+
+
+def test_back_after_logging_out_does_not_show_the_case_again(pagina_als: PaginaAls) -> None:
+    # A shared computer: the next person presses Back after the officer logged out.
+    page = pagina_als("lp")
+    page.goto("/casus/SEED-042")
+    titel = page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("button", name="Uitloggen").click()
+    expect(page).to_have_url(re.compile(r"/login$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/login\?volgende=%2Fcasus%2FSEED-042$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
+    expect(page.locator("body")).not_to_contain_text(titel)
 
 
 def test_after_logging_out_elsewhere_a_search_says_so_in_place_and_keeps_what_was_typed(
