@@ -7,6 +7,7 @@ uses (`kb.service.Casusbank`, `search.service`), so what works here works there.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -50,7 +51,18 @@ class _Voortgang:
 
 
 def _kb() -> Casusbank:
+    _stille_bibliotheken()
     return Casusbank()
+
+
+def _stille_bibliotheken() -> None:
+    """bm25s sets its logger to DEBUG when imported, and deduce gives the root logger a
+    handler, so every rebuild of the BM25 index (in `kb serve`: the first search after
+    each save) printed "DEBUG:bm25s:Building index from IDs objects". Imported first, so
+    that its own setting comes before ours."""
+    import bm25s  # noqa: F401
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 @app.command()
@@ -98,7 +110,9 @@ def import_(
             typer.echo(f"  {fout}", err=True)
         raise typer.Exit(1)
     if dry_run:
-        typer.echo(f"Controle geslaagd: {len(rapport.cases)} casussen in orde (niets opgeslagen).")
+        n = len(rapport.cases)
+        typer.echo(f"Controle geslaagd: {n} {'casus' if n == 1 else 'casussen'} in orde "
+                   "(niets opgeslagen).")
         return
     assert rapport.opgeslagen is not None
     typer.echo(
@@ -281,7 +295,7 @@ def _print_resultaten(result: dict) -> None:
             typer.echo("    zelfde thema als de beste treffer: " + ", ".join(r["gedeelde_themas"]))
         na = r["uitkomst"].get("verzuim_na")
         if na:
-            typer.echo(f"    daarna: verzuim {label('verzuim_na', na)}")
+            typer.echo(f"    verzuim daarna: {label('verzuim_na', na)}")
         if r["snippet"]:
             typer.echo(f"    «{plain(r['snippet'])}»")
     typer.echo("")

@@ -8,7 +8,7 @@ field stay visible and can be added (values of one field are alternatives).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_
@@ -26,6 +26,7 @@ from kb.store import (
     zichtbaar,
 )
 from kb.toegang import Gebruiker
+from kb.vocabulary import Status
 
 # The fields /bladeren offers as facets, named as filters are named everywhere.
 FACET_VELDEN: tuple[str, ...] = (
@@ -55,6 +56,11 @@ class Pagina:
     totaal: int
     limit: int
     offset: int
+    # Ref -> review status (kb.vocabulary.Status): a list shows the viewer's own
+    # unpublished cases among the published ones, and must say which they are.
+    status: dict[str, str] = field(default_factory=dict)
+    # How many of `totaal` are such unpublished cases of the viewer.
+    ongepubliceerd: int = 0
 
 
 def _met_tekst(stmt: Any, tekst: str) -> Any:
@@ -80,11 +86,14 @@ def lijst(
     """One page of the cases `kijker` sees (kb.store.zichtbaar) matching the filters and
     the free text, ordered by ref."""
     with kb.session() as s:
-        telling = apply_filters(select(func.count()).select_from(CasusRij), filters)
-        totaal = int(s.exec(zichtbaar(_met_tekst(telling, tekst), kijker)).one())
+        telling = zichtbaar(_met_tekst(
+            apply_filters(select(func.count()).select_from(CasusRij), filters), tekst), kijker)
+        totaal = int(s.exec(telling).one())
+        ongepubliceerd = int(s.exec(telling.where(CasusRij.status != Status.gepubliceerd)).one())
         stmt = zichtbaar(_met_tekst(apply_filters(select(CasusRij), filters), tekst), kijker)
         rijen = s.exec(stmt.order_by(CasusRij.ref).offset(offset).limit(limit)).all()
-        return Pagina([naar_casus(r) for r in rijen], totaal, limit, offset)
+        return Pagina([naar_casus(r) for r in rijen], totaal, limit, offset,
+                      {r.ref: r.status for r in rijen}, ongepubliceerd)
 
 
 def facetten(

@@ -440,11 +440,11 @@ LABELS: dict[str, dict[str, str]] = {
         "onderwijsplek": "Onderwijsplek",
     },
     "verzuim_na": {
-        "gestopt": "gestopt",
-        "verminderd": "verminderd",
-        "onveranderd": "onveranderd",
-        "toegenomen": "toegenomen",
-        "onbekend": "onbekend",
+        "gestopt": "Gestopt",
+        "verminderd": "Verminderd",
+        "onveranderd": "Onveranderd",
+        "toegenomen": "Toegenomen",
+        "onbekend": "Onbekend",
     },
     "onderwijs_na": {
         "zelfde_school": "Zelfde school",

@@ -278,8 +278,13 @@ def bladeren(
         for k, v in paren:
             if k not in ("q", "pagina"):
                 filters.add(k, v)
-        offset = (pagina_nr - 1) * PER_PAGINA
-        pagina = lijst(kb, filters, tekst=tekst, limit=PER_PAGINA, offset=offset, kijker=wie)
+        pagina = lijst(kb, filters, tekst=tekst, limit=PER_PAGINA,
+                       offset=(pagina_nr - 1) * PER_PAGINA, kijker=wie)
+        laatste = max(math.ceil(pagina.totaal / PER_PAGINA), 1)
+        if pagina_nr > laatste:  # an old link, or a list that shrank: show its last page
+            pagina_nr = laatste
+            pagina = lijst(kb, filters, tekst=tekst, limit=PER_PAGINA,
+                           offset=(pagina_nr - 1) * PER_PAGINA, kijker=wie)
         tellingen = facetten(kb, filters, tekst=tekst, kijker=wie)
     except FilterFout as exc:
         fout = str(exc)

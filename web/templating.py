@@ -3,13 +3,16 @@
 A request from htmx (`HX-Request`) gets the named blocks; a normal request, a
 request without JavaScript and htmx's history restore (when its cache missed)
 get the whole page. Autoescaping is on; the vocabulary and its labels are
-globals, so every template names codes the same way.
+globals, so every template names codes the same way, and every stored time is
+shown through the `lokaal` filter.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -20,6 +23,21 @@ from kb.vocabulary import FACTOR_GROEPEN, FACTOREN, LABELS, RICHTING_LABELS, lab
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
+NEDERLAND = ZoneInfo("Europe/Amsterdam")
+
+
+def lokaal(tijd: datetime | None, formaat: str = "%d-%m-%Y %H:%M") -> str:
+    """A stored time as the clock in the Netherlands shows it (summer and winter time).
+
+    The database keeps naive UTC (kb.models); shown as is, a Dutch user would read
+    times one or two hours early, and just after midnight the previous day.
+    """
+    if tijd is None:
+        return ""
+    if tijd.tzinfo is None:
+        tijd = tijd.replace(tzinfo=UTC)
+    return tijd.astimezone(NEDERLAND).strftime(formaat)
+
 
 def _wie(request: Request) -> dict[str, Any]:
     """The signed-in user and the CSRF token, for the menu and every form."""
@@ -32,6 +50,7 @@ templates = Jinja2Blocks(directory=WEB_DIR / "templates", context_processors=[_w
 templates.env.autoescape = True
 templates.env.trim_blocks = True
 templates.env.lstrip_blocks = True
+templates.env.filters["lokaal"] = lokaal
 templates.env.globals.update(
     LABELS=LABELS,
     FACTOREN=FACTOREN,
