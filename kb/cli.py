@@ -224,6 +224,7 @@ def eval_(
     """Meet de zoekkwaliteit: nDCG@10, recall@10 en MRR per modus op search/eval_queries.yaml
     (of op de set van --vragen, zoals search/eval_queries_2.yaml)."""
     from kb.settings import Settings
+    from search import herrangschikken
     from search.evaluate import (
         QUERIES,
         EvalFout,
@@ -252,9 +253,21 @@ def eval_(
         f"{len(queries)} zoekvragen uit {pad.name} over {kb.count()} casussen "
         f"({kb.index.embedder.name})"
     )
+    model = herrangschikken.voor(kb.index.embedder.name)
     typer.echo(f"{'modus':<12} nDCG@{K}  recall@{K}  MRR")
     for modus, m in evalueer(kb, queries).items():
         typer.echo(f"{modus:<12} {m.ndcg:.3f}    {m.recall:.3f}      {m.mrr:.3f}")
+    if model is not None:
+        with herrangschikken.gebruik(None):
+            m = evalueer(kb, queries, modi=("hybrid",))["hybrid"]
+        typer.echo(f"{'fusie':<12} {m.ndcg:.3f}    {m.recall:.3f}      {m.mrr:.3f}")
+        uitleg = (
+            "hybrid = de fusie herrangschikt (search/herrangschikker.json), "
+            f"getraind op {model.getraind_op}"
+        )
+        if model.getraind_op == pad.name:
+            uitleg += ": deze set, dus geen onafhankelijke meting"
+        typer.echo(f"({uitleg})")
     if teksten:
         typer.echo(f"\nAlleen dense, per keuze van de ingebedde tekst:\n{'tekst':<46} nDCG@{K}")
         for naam, m in vergelijk(kb, queries, tekstvarianten()).items():
