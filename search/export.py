@@ -13,7 +13,7 @@ from kb.export_csv import csv_tekst
 from kb.vocabulary import label
 
 KOLOMMEN = (
-    "Rang", "Ref", "Titel", "Besluit", "Pv tegen", "Route", "Leeftijd", "Onderwijs",
+    "Rang", "Ref", "Titel", "Status", "Besluit", "Pv tegen", "Route", "Leeftijd", "Onderwijs",
     "Schooljaar", "Gedeelde factoren", "Alleen in precedent", "Verzuim daarna",
     "Onderwijs daarna", "Commentaar keten", "Score",
 )
@@ -29,14 +29,17 @@ def als_csv(resultaat: dict[str, Any]) -> str:
         uitkomst = r.get("uitkomst") or {}
         rijen.append(
             (
-                rang, r["ref"], r["titel"], label("besluit", r["besluit"]),
+                # An own concept counts in the search; the file says it is not reviewed yet.
+                rang, r["ref"], r["titel"], label("status", r["status"]),
+                label("besluit", r["besluit"]),
                 " en ".join(r["pv_tegen"]), label("route", r["route"]), r["leeftijd"],
                 label("onderwijs", r["onderwijs"]), r["schooljaar"],
                 _factoren(r["gedeelde_factoren"]), _factoren(r["alleen_in_precedent"]),
                 label("verzuim_na", uitkomst.get("verzuim_na")),
                 label("onderwijs_na", uitkomst.get("onderwijs_na")),
                 "; ".join(
-                    f"{label('partij', c['partij'])}: {c['oordeel']}" for c in r["commentaar"]
+                    f"{label('partij', c['partij'])}: {label('oordeel', c['oordeel'])}"
+                    for c in r["commentaar"]
                 ),
                 f"{r['score']:.4f}".replace(".", ","),  # Dutch Excel reads 0,0323
             )

@@ -163,6 +163,10 @@ def test_search_results_mark_the_users_own_concept_and_the_summary_says_it_count
     assert ">Concept<" in concept[0]
     assert sum("ongepubliceerd" in k for k in kaarten) == 1
     assert "Daarbij telt 1 eigen casus mee die nog niet is gereviewd." in html
+    kop, *rijen = lees_csv(client.get("/zoeken.csv", params={"q": VOORBEELD["beschrijving"]}).text)
+    status = {r[kop.index("Ref")]: r[kop.index("Status")] for r in rijen}
+    assert status[REF] == "Concept"
+    assert {s for ref, s in status.items() if ref != REF} == {"Gepubliceerd"}
 
 
 def test_a_search_without_own_concepts_adds_no_note(client: TestClient) -> None:
