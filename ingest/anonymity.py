@@ -12,7 +12,8 @@ deduce was built for medical letters and flags ordinary case words (languages
 such as "Frans", place names, organisations such as "Halt", capitalised words
 at the start of a sentence). `_is_gewoon_woord` drops those, using the domain
 word list in `toegestaan.txt`, deduce's own place-name and common-word lists,
-and the vocabulary. Every write path calls `check_case` or `check_text`;
+and the vocabulary. Every write path calls `check_case`, `check_text` or (for
+free text outside a case: intervisie and leerpad answers) `eis_anoniem`;
 `kb check-anonymity` and the web form's live check use the same functions.
 """
 
@@ -80,8 +81,21 @@ class VeldBevindingen:
     bevindingen: tuple[Bevinding, ...]
 
     def melding(self) -> str:
-        gevonden = "; ".join(f"{b.label} '{b.tekst}'" for b in self.bevindingen)
+        gevonden = opsomming(self.bevindingen)
         return f"mogelijk persoonsgegevens gevonden: {gevonden}. Anonimiseer deze tekst"
+
+
+def opsomming(bevindingen: Iterable[Bevinding]) -> str:
+    return "; ".join(f"{b.label} '{b.tekst}'" for b in bevindingen)
+
+
+class Persoonsgegevens(ValueError):
+    """Free text outside a case (an intervisie answer or title, a leerpad answer) was
+    refused; `veld` names the form field, so the page can show the message next to it."""
+
+    def __init__(self, veld: str, melding: str) -> None:
+        super().__init__(melding)
+        self.veld = veld
 
 
 _MAAND = (
@@ -422,16 +436,17 @@ class AnonymityGuard:
         """The name in a match of our own name patterns, or None when it is none.
 
         After a title (mevrouw, dhr.) a capitalised word is a name even when it is an
-        ordinary word (mevrouw Berg); after a role (mentor De Wit) likewise. Otherwise
-        the words must be no place, organisation or ordinary word, and a sentence's
-        ordinary first word is left out ("Volgens Visser" -> "Visser")."""
+        ordinary word (mevrouw Berg) or a place (de heer De Boer, mevrouw Laren: many
+        common surnames are also villages); after a role (mentor De Wit) likewise.
+        Otherwise the words must be no place, organisation or ordinary word, and a
+        sentence's ordinary first word is left out ("Volgens Visser" -> "Visser")."""
         titel = re.match(
             r"(?i)(?:meneer|mevrouw|mw|mevr|dhr|juf|meester|de heer)\b\.?\s*", gevonden
         )
         if titel or patroon == "rol_naam":
             rest = gevonden[titel.end() :] if titel else gevonden.split(None, 1)[1]
             hoofdletter = re.search(r"\b[A-ZÀ-ÞĀ-Ž]", rest)
-            if self._is_plaats(rest) or (not hoofdletter and self._gewone_woorden_alleen(rest)):
+            if not hoofdletter and self._gewone_woorden_alleen(rest):
                 return None
             return gevonden if titel else rest
         if self._is_plaats(gevonden):
@@ -551,3 +566,17 @@ def tekstvelden(data: dict[str, Any]) -> list[tuple[str, str]]:
 def get_guard() -> AnonymityGuard:
     """The process-wide guard: deduce's lookup lists are loaded once."""
     return AnonymityGuard()
+
+
+def eis_anoniem(veld: str, tekst: str) -> None:
+    """Refuse a free text in which the guard finds personal data (`Persoonsgegevens`).
+
+    For texts that are not a case but are shown to others or exported all the same:
+    what a participant or learner writes about a precedent."""
+    bevindingen = get_guard().check_text(tekst)
+    if bevindingen:
+        raise Persoonsgegevens(
+            veld,
+            f"Mogelijk persoonsgegevens: {opsomming(bevindingen)}. Schrijf het zonder namen, "
+            "datums, adressen, telefoonnummers of andere gegevens die iemand herkenbaar maken.",
+        )

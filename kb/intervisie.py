@@ -29,6 +29,7 @@ from datetime import date, datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from ingest.anonymity import eis_anoniem
 from kb import audit
 from kb.export_csv import csv_tekst
 from kb.models import (
@@ -105,7 +106,8 @@ def start(
 
     Returns the join code. A theme's cases are drawn at random, so a group that
     meets again on the same theme gets other cases. Without a title the session is
-    named after the theme or the date, never the refs: participants see the title.
+    named after the theme or the date, never the refs: participants see the title,
+    and so it must be anonymous (`Persoonsgegevens` otherwise).
     """
     refs = [r.strip() for r in (refs or []) if r.strip()]
     thema = (thema or "").strip() or None
@@ -128,7 +130,9 @@ def start(
         gekozen = (kies or random.Random()).sample(beschikbaar, min(aantal, len(beschikbaar)))
     if len(gekozen) > MAX_RONDES:
         raise IntervisieFout(f"Een sessie heeft ten hoogste {MAX_RONDES} casussen.")
-    titel = " ".join(titel.split())[:120] or (
+    titel = " ".join(titel.split())[:120]
+    eis_anoniem("titel", titel)
+    titel = titel or (
         label("thema", thema) if thema and not refs else f"Sessie van {date.today():%d-%m-%Y}"
     )
     with kb.session() as s:
@@ -293,7 +297,12 @@ def deelnemer(kb: Casusbank, code: str, sleutel: str | None) -> Deelnemer | None
 
 
 def antwoord(kb: Casusbank, code: str, wie: Deelnemer, keuze: Keuze) -> None:
-    """Record or change the participant's answer to the current case, until the reveal."""
+    """Record or change the participant's answer to the current case, until the reveal.
+
+    The group, the facilitator and the verslag see the motivation, so one with personal
+    data is refused (`Persoonsgegevens`).
+    """
+    eis_anoniem("motivatie", keuze.motivatie)
     with kb.session() as s:
         rij = _sessie_rij(s, code)
         if rij.afgesloten:

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import delete
 from sqlmodel import col, select
 
+from ingest.anonymity import eis_anoniem
 from kb import audit
 from kb.export_csv import csv_tekst
 from kb.models import LeerpadAntwoord, _nu
@@ -169,7 +170,12 @@ def overzicht(kb: Casusbank, wie: Gebruiker) -> list[Voortgang]:
 
 
 def beantwoord(kb: Casusbank, wie: Gebruiker, pad: Leerpad, nr: int, keuze: Keuze) -> None:
-    """Save the learner's answer to step `nr` (answering again replaces it)."""
+    """Save the learner's answer to step `nr` (answering again replaces it).
+
+    A motivation with personal data is refused (`Persoonsgegevens`): it is stored,
+    shown and exported like everything else in the knowledge base.
+    """
+    eis_anoniem("motivatie", keuze.motivatie)
     stap = voortgang(kb, wie, pad).stap(nr)
     with kb.session() as s:
         rij = s.exec(

@@ -47,6 +47,24 @@ def test_each_kind_of_personal_data_is_found(tekst: str, soort: str, woord: str)
 
 
 @pytest.mark.parametrize(
+    "tekst,naam",
+    [
+        ("Gesprek met de heer De Boer.", "de heer De Boer"),
+        ("Moeder, mevrouw De Boer, belde.", "mevrouw De Boer"),
+        ("Vader, de heer Boer, belde.", "de heer Boer"),
+        ("Het gesprek was met mevrouw Laren.", "mevrouw Laren"),
+        ("Meneer Ede belde terug.", "Meneer Ede"),
+        ("Juf Laren zag het meisje huilen.", "Juf Laren"),
+        ("Volgens mentor De Boer is het verzuim gestegen.", "De Boer"),
+    ],
+)
+def test_after_a_title_or_role_a_place_name_is_a_surname(tekst: str, naam: str) -> None:
+    """Many common surnames are also villages (De Boer, Laren, Ede); after 'mevrouw' or
+    'mentor' the capitalised word is the person."""
+    assert ("naam", naam) in soorten(tekst)
+
+
+@pytest.mark.parametrize(
     "tekst",
     [
         "Moeder spreekt alleen Frans; vader is in Marokko. Verder is er contact met Veilig Thuis.",
@@ -58,6 +76,8 @@ def test_each_kind_of_personal_data_is_found(tekst: str, soort: str, woord: str)
         "De leerling zit in groep 7/8 en kwam 3 keer te laat.",
         "Eind 2023 OM en RvdK geïnformeerd over het vervolg.",
         "Het gezin verhuisde van Apeldoorn naar Bergen op Zoom.",
+        "Het gezin verhuisde van Laren naar Ede; een mevrouw uit Laren belde nog.",
+        "Moeder werkt als juf in Ede en vader is boer bij De Bilt.",
     ],
 )
 def test_ordinary_case_text_passes(tekst: str) -> None:

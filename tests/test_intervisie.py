@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from ingest.anonymity import Persoonsgegevens
 from kb import audit, intervisie
 from kb.export_csv import lees_csv
 from kb.intervisie import IntervisieFout
@@ -386,6 +387,66 @@ def test_the_markdown_summary_escapes_what_people_typed(kb: Casusbank) -> None:
     assert "# Intervisie: Groep &lt;script&gt;alert(1)&lt;/script&gt;" in md
     assert "| \"&gt;&lt;img src=x onerror=alert(1)&gt; |" in md
     assert "\\*vet\\* \\[klik\\](javascript:alert(1))" in md
+
+
+# --- nothing personal in what people type ----------------------------------------------
+
+MET_PERSOONSGEGEVENS = "Moeder Fatima belde op 3 maart, tel 0612345678."
+
+
+def test_an_answer_with_personal_data_is_refused_and_never_reaches_group_or_verslag(
+    kb: Casusbank,
+) -> None:
+    lp = gebruiker(kb, "lp")
+    code = intervisie.start(kb, lp, refs=["SEED-042"])
+    wie = intervisie.deelnemer(kb, code, intervisie.doe_mee(kb, code, "Anna"))
+    assert wie is not None
+    with pytest.raises(Persoonsgegevens) as fout:
+        intervisie.antwoord(kb, code, wie, Keuze.maak("geen_pv", [], [], MET_PERSOONSGEGEVENS))
+    assert fout.value.veld == "motivatie"
+    assert all(w in str(fout.value) for w in ("'Fatima'", "'3 maart'", "'0612345678'"))
+    intervisie.onthul(kb, code, lp)
+    st = intervisie.stand(kb, code)
+    assert st.ronde.antwoorden == []
+    assert "Fatima" not in intervisie.als_markdown(st) + intervisie.als_csv(st)
+
+
+def test_a_session_title_with_personal_data_is_refused(kb: Casusbank) -> None:
+    with pytest.raises(Persoonsgegevens) as fout:
+        intervisie.start(kb, gebruiker(kb, "lp"), refs=["SEED-042"],
+                         titel="De casus van mevrouw De Boer")
+    assert fout.value.veld == "titel" and "'mevrouw De Boer'" in str(fout.value)
+    assert intervisie.mijn_sessies(kb, gebruiker(kb, "lp")) == []
+
+
+def test_a_participant_without_account_sees_the_refusal_next_to_the_motivation(
+    app: FastAPI, begeleider: TestClient,
+) -> None:
+    code = begeleider.post("/intervisie", data={"refs": "SEED-042"},
+                           follow_redirects=False).headers["location"].split("/")[2]
+    anna = deelnemer(app, code, "Anna")
+    pagina = anna.get(f"/intervisie/{code}")
+    r = anna.post(f"/intervisie/{code}/antwoord", data={
+        "csrf": csrf_uit(pagina.text), "besluit": "geen_pv", "motivatie": MET_PERSOONSGEGEVENS,
+    })
+    assert r.status_code == 422
+    melding = re.search(r'<div class="veldfout" id="fout-motivatie"[^>]*>(.*?)</div>', r.text,
+                        re.S)
+    assert melding and "Mogelijk persoonsgegevens" in melding.group(1)
+    assert re.search(r'aria-describedby="fout-motivatie motivatie-hint" aria-invalid="true"',
+                     r.text)
+    assert f">{MET_PERSOONSGEGEVENS}</textarea>" in r.text
+    assert "Fatima" not in begeleider.get(f"/intervisie/{code}/begeleiden").text
+
+
+def test_a_refused_session_title_is_shown_next_to_the_field_and_kept(
+    begeleider: TestClient,
+) -> None:
+    r = begeleider.post("/intervisie", data={"refs": "SEED-042", "titel": "Gesprek met meneer Ede"})
+    assert r.status_code == 422
+    assert re.search(r'id="fout-titel" role="alert"><p>.*Mogelijk persoonsgegevens.*\'meneer Ede\'',
+                     r.text.replace("&#39;", "'"))
+    assert 'value="Gesprek met meneer Ede"' in r.text
 
 
 def test_themes_are_offered_by_their_label_and_refs_can_be_filled_in(

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
+from ingest.anonymity import Persoonsgegevens, get_guard
 from kb import audit, leerpaden
 from kb.export_csv import lees_csv
 from kb.leerpaden import LeerpadFout
+from kb.models import LeerpadAntwoord
 from kb.oefenen import Keuze
 from kb.service import Casusbank
 from tests.conftest import SEEDS, gebruiker, log_in
@@ -110,6 +113,37 @@ def test_a_refused_answer_keeps_what_was_typed(consulent: TestClient) -> None:
                        data={"csrf": _csrf(vraag), "besluit": "halt", "motivatie": "Mijn reden."})
     assert r.status_code == 422
     assert "Kies tegen wie de Halt-verwijzing is" in r.text and "Mijn reden." in r.text
+
+
+def test_an_answer_naming_the_mentor_is_refused_and_not_stored(kb: Casusbank) -> None:
+    pad = leerpaden.zoek_leerpad(kb, "bijna-18")
+    with pytest.raises(Persoonsgegevens) as fout:
+        leerpaden.beantwoord(kb, gebruiker(kb, "lp"), pad, 1,
+                             Keuze.maak("geen_pv", [], [], "Eerst bellen met mentor Jansen."))
+    assert fout.value.veld == "motivatie" and "'Jansen'" in str(fout.value)
+    with kb.session() as s:
+        assert s.exec(select(LeerpadAntwoord)).all() == []
+
+
+def test_a_refused_answer_with_personal_data_is_shown_next_to_the_motivation(
+    consulent: TestClient,
+) -> None:
+    vraag = consulent.get("/leerpad/halt-of-pv/stap/1").text
+    r = consulent.post("/leerpad/halt-of-pv/stap/1", data={
+        "csrf": _csrf(vraag), "besluit": "geen_pv", "motivatie": "Mentor Jansen twijfelt.",
+    })
+    assert r.status_code == 422
+    assert re.search(r'id="fout-motivatie" role="alert"><p>.*Mogelijk persoonsgegevens', r.text)
+    assert ">Mentor Jansen twijfelt.</textarea>" in r.text
+    assert "Mentor Jansen" not in consulent.get("/leerpad/halt-of-pv/resultaat").text
+
+
+def test_the_shipped_leerpaden_are_anonymous() -> None:
+    """Their titles, introductions and questions are shown to every learner."""
+    guard = get_guard()
+    for pad in leerpaden.laad(SEEDS / leerpaden.MAP):
+        teksten = [pad.titel, pad.inleiding, *(s.vraag for s in pad.stappen)]
+        assert [b for t in teksten for b in guard.check_text(t)] == [], pad.naam
 
 
 def test_starting_again_forgets_the_answers(consulent: TestClient, kb: Casusbank) -> None:

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ingest.anonymity import Persoonsgegevens
 from kb import intervisie
 from kb.intervisie import IntervisieFout, OnbekendeSessie, Stand
 from kb.oefenen import Keuze, KeuzeFout, zonder_besluit
@@ -61,6 +62,11 @@ async def _formulier(request: Request) -> Any:
     return await request.form()
 
 
+def veld_van(fout: Exception) -> str | None:
+    """The form field a refusal is about, to show the message next to it."""
+    return fout.veld if isinstance(fout, Persoonsgegevens) else None
+
+
 def keuze_uit(form: Any) -> Keuze:
     """The answer form of intervisie and leerpad, as a checked `Keuze`."""
     return Keuze.maak(
@@ -93,7 +99,7 @@ def invoer_van(keuze: Keuze | None) -> dict[str, Any]:
 
 def _startpagina(
     request: Request, kb: Casusbank, wie: Gebruiker, *, fout: str | None = None,
-    invoer: dict[str, str] | None = None, status_code: int = 200,
+    fout_veld: str | None = None, invoer: dict[str, str] | None = None, status_code: int = 200,
 ) -> Response:
     themas = facetten(kb).get("themas", {})
     context = {
@@ -102,6 +108,7 @@ def _startpagina(
         "themas": sorted(themas.items(), key=lambda paar: label("thema", paar[0]).casefold()),
         "sessies": intervisie.mijn_sessies(kb, wie),
         "fout": fout,
+        "fout_veld": fout_veld,
         "invoer": invoer or {},
         "max_rondes": intervisie.MAX_RONDES,
     }
@@ -134,8 +141,9 @@ async def start(
                 titel=invoer["titel"],
             )
         )
-    except IntervisieFout as exc:
-        return _startpagina(request, kb, wie, fout=str(exc), invoer=invoer, status_code=422)
+    except (IntervisieFout, Persoonsgegevens) as exc:
+        return _startpagina(request, kb, wie, fout=str(exc), fout_veld=veld_van(exc),
+                            invoer=invoer, status_code=422)
     return RedirectResponse(f"/intervisie/{code}/begeleiden", status_code=303)
 
 
@@ -265,7 +273,8 @@ async def meedoen(
 
 def _deelnemerpagina(
     request: Request, kb: Casusbank, code: str, *, fout: str | None = None,
-    invoer: dict[str, Any] | None = None, status_code: int = 200,
+    fout_veld: str | None = None, invoer: dict[str, Any] | None = None,
+    status_code: int = 200,
 ) -> Response:
     st = _stand(kb, code)
     wie = intervisie.deelnemer(kb, st.code, request.cookies.get(_cookie(st.code)))
@@ -281,6 +290,7 @@ def _deelnemerpagina(
         "sit": zonder_besluit(st.ronde.casus) if st.ronde.casus else None,
         "invoer": invoer or invoer_van(eigen.keuze if eigen else None),
         "fout": fout,
+        "fout_veld": fout_veld,
     }
     return render(request, "intervisie_deelnemer.html", context, status_code=status_code)
 
@@ -311,11 +321,11 @@ async def antwoorden(
     try:
         keuze = keuze_uit(form)
         await run_in_threadpool(intervisie.antwoord, kb, code, wie, keuze)
-    except (KeuzeFout, IntervisieFout) as exc:
-        fout = str(exc)
+    except (KeuzeFout, IntervisieFout, Persoonsgegevens) as exc:
+        fout, veld = str(exc), veld_van(exc)
         return await run_in_threadpool(
-            lambda: _deelnemerpagina(request, kb, code, fout=fout, invoer=invoer_uit(form),
-                                     status_code=422)
+            lambda: _deelnemerpagina(request, kb, code, fout=fout, fout_veld=veld,
+                                     invoer=invoer_uit(form), status_code=422)
         )
     return RedirectResponse(f"/intervisie/{code}#antwoord", status_code=303)
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from ingest.anonymity import Persoonsgegevens
 from kb import leerpaden
 from kb.leerpaden import Leerpad, OnbekendLeerpad, Voortgang
 from kb.oefenen import KeuzeFout, zonder_besluit
@@ -21,7 +22,7 @@ from kb.service import Casusbank
 from kb.toegang import Gebruiker
 from web.auth import LEZEN
 from web.deps import get_kb
-from web.intervisie import invoer_uit, invoer_van, keuze_uit
+from web.intervisie import invoer_uit, invoer_van, keuze_uit, veld_van
 from web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +65,8 @@ def leerpad(
 
 def _stappagina(
     request: Request, v: Voortgang, nr: int, *, fout: str | None = None,
-    invoer: dict[str, Any] | None = None, status_code: int = 200,
+    fout_veld: str | None = None, invoer: dict[str, Any] | None = None,
+    status_code: int = 200,
 ) -> Response:
     try:
         stap = v.stap(nr)
@@ -78,6 +80,7 @@ def _stappagina(
         "sit": zonder_besluit(stap.casus),
         "invoer": invoer or invoer_van(stap.keuze),
         "fout": fout,
+        "fout_veld": fout_veld,
         # Answering again: the form with the earlier answer, before the feedback.
         "opnieuw": request.query_params.get("opnieuw") == "1",
     }
@@ -104,10 +107,11 @@ async def beantwoorden(
         await run_in_threadpool(leerpaden.beantwoord, kb, wie, pad, nr, keuze)
     except OnbekendLeerpad as exc:
         raise HTTPException(404, str(exc)) from exc
-    except KeuzeFout as exc:
-        fout = str(exc)
+    except (KeuzeFout, Persoonsgegevens) as exc:
+        fout, veld = str(exc), veld_van(exc)
         v = await run_in_threadpool(leerpaden.voortgang, kb, wie, pad)
-        return _stappagina(request, v, nr, fout=fout, invoer=invoer_uit(form), status_code=422)
+        return _stappagina(request, v, nr, fout=fout, fout_veld=veld, invoer=invoer_uit(form),
+                           status_code=422)
     return RedirectResponse(f"/leerpad/{naam}/stap/{nr}#terugblik", status_code=303)
 
 
