@@ -120,7 +120,8 @@ def import_paths(
         audit.schrijf(
             session, "import", door,
             details=f"{len(rapport.opgeslagen.nieuw)} nieuw, "
-            f"{len(rapport.opgeslagen.bijgewerkt)} bijgewerkt, status {status}",
+            f"{len(rapport.opgeslagen.bijgewerkt)} bijgewerkt, "
+            f"{len(rapport.opgeslagen.ongewijzigd)} ongewijzigd, status {status}",
         )
         voortgang("opslaan", len(cases), len(cases))
     return rapport

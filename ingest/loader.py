@@ -96,9 +96,41 @@ def parse_text(tekst: str, soort: str, naam: str) -> list[RuweCasus]:
     except yaml.YAMLError as exc:
         plek = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         waar = f" (regel {plek.line + 1})" if plek else ""
-        uitleg = getattr(exc, "problem", None) or str(exc)
-        raise BestandFout(f"{naam}: geen geldige YAML{waar}: {uitleg}") from exc
+        raise BestandFout(f"{naam}: geen geldige YAML{waar}: {_yaml_uitleg(exc)}") from exc
     return [RuweCasus(naam, i, data) for i, data in enumerate(items, start=1)]
+
+
+# PyYAML's messages, said the way an editor of a case file would fix them.
+_YAML_UITLEG = (
+    ("mapping values are not allowed",
+     "een dubbele punt op een plek waar die niet mag; zet een tekst met ': ' erin "
+     "tussen aanhalingstekens"),
+    ("could not find expected ':'",
+     "na een veldnaam ontbreekt de dubbele punt, of een tekst loopt door op de volgende "
+     "regel zonder in te springen"),
+    ("cannot start any token",
+     "een teken waarmee geen waarde mag beginnen (een tab, of @ of ` aan het begin); "
+     "spring in met spaties en zet zo'n tekst tussen aanhalingstekens"),
+    ("found unexpected end of stream",
+     "het bestand houdt op midden in een tekst; ontbreekt een afsluitend aanhalingsteken?"),
+    ("did not find expected key",
+     "de inspringing klopt niet: velden van één casus moeten even ver inspringen"),
+    ("did not find expected '-' indicator",
+     "de inspringing van een lijst klopt niet: elk item begint met '- ' op dezelfde hoogte"),
+    ("expected <block end>",
+     "de inspringing klopt niet: velden van één casus moeten even ver inspringen"),
+    ("found undefined alias", "een '*' aan het begin van een tekst; zet de tekst tussen "
+     "aanhalingstekens"),
+)
+
+
+def _yaml_uitleg(exc: yaml.YAMLError) -> str:
+    """A Dutch explanation of a YAML error, with PyYAML's own words for the expert."""
+    origineel = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    for sleutel, uitleg in _YAML_UITLEG:
+        if sleutel in origineel:
+            return f"{uitleg} (YAML meldt: {origineel})"
+    return f"de opbouw van het bestand klopt hier niet (YAML meldt: {origineel})"
 
 
 def read_file(pad: Path) -> list[RuweCasus]:

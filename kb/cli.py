@@ -115,10 +115,13 @@ def import_(
                    "(niets opgeslagen).")
         return
     assert rapport.opgeslagen is not None
+    opgeslagen = rapport.opgeslagen
+    ongewijzigd = len(opgeslagen.ongewijzigd)
     typer.echo(
-        f"{len(rapport.opgeslagen.nieuw)} nieuwe en {len(rapport.opgeslagen.bijgewerkt)} "
+        f"{len(opgeslagen.nieuw)} nieuwe en {len(opgeslagen.bijgewerkt)} "
         f"bijgewerkte casussen opgeslagen"
         + (" als concept (ter review in de webapp)" if concept else ", gepubliceerd")
+        + (f"; {ongewijzigd} al zo opgeslagen en ongewijzigd gelaten" if ongewijzigd else "")
         + f"; de kennisbank bevat er nu {kb.count()}."
     )
 

@@ -251,6 +251,9 @@ class Opgeslagen:
 
     nieuw: list[int] = field(default_factory=list)
     bijgewerkt: list[int] = field(default_factory=list)
+    # Already stored exactly so, with the same status: left alone (not even the
+    # "gewijzigd" time moves), so importing the same file twice changes nothing.
+    ongewijzigd: list[int] = field(default_factory=list)
 
     @property
     def ids(self) -> list[int]:
@@ -279,6 +282,14 @@ def save_cases(
     rijen: list[tuple[CasusRij, bool]] = []
     for casus in cases:
         rij = bestaand.get(casus.ref)
+        if (
+            rij is not None
+            and rij.status == status
+            and naar_uitwisseling(naar_casus(rij, app_commentaar=False)) == naar_uitwisseling(casus)
+        ):
+            assert rij.id is not None
+            result.ongewijzigd.append(rij.id)
+            continue
         if rij is None:
             rij = CasusRij(aangemaakt=_nu(), auteur_id=door_id)
         rijen.append((rij, casus.ref not in bestaand))

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from kb.cli import app
 from kb.service import Casusbank, serialise
+from kb.store import get_row
 from tests.test_schema import VOORBEELD
 
 runner = CliRunner()
@@ -139,6 +140,51 @@ def test_import_is_an_upsert_on_ref(empty_kb: Casusbank, tmp_path: Path) -> None
     assert (len(rapport.opgeslagen.nieuw), len(rapport.opgeslagen.bijgewerkt)) == (1, 1)
     assert empty_kb.count() == 2
     assert empty_kb.get("TST-001").titel == "Bijgewerkte titel van de casus"
+
+
+def test_importing_the_same_file_again_changes_nothing(
+    empty_kb: Casusbank, tmp_path: Path
+) -> None:
+    pad = schrijf(tmp_path / "a.yaml", [variant(1), variant(2)])
+    assert empty_kb.import_files([pad]).ok
+    with empty_kb.session() as s:
+        eerst = {ref: get_row(s, ref).gewijzigd for ref in ("TST-001", "TST-002")}
+    rapport = empty_kb.import_files([pad])
+    assert rapport.ok and rapport.opgeslagen is not None
+    assert (rapport.opgeslagen.nieuw, rapport.opgeslagen.bijgewerkt) == ([], [])
+    assert len(rapport.opgeslagen.ongewijzigd) == 2
+    with empty_kb.session() as s:
+        assert {ref: get_row(s, ref).gewijzigd for ref in eerst} == eerst
+
+
+def test_the_cli_says_an_unchanged_case_was_left_alone(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "data"))
+    pad = schrijf(tmp_path / "a.yaml", [variant(1), variant(2)])
+    assert runner.invoke(app, ["import", str(pad)]).exit_code == 0
+    pad = schrijf(tmp_path / "a.yaml", [variant(1), variant(2, titel="Een andere titel hier")])
+    result = runner.invoke(app, ["import", str(pad)])
+    assert result.exit_code == 0, result.output
+    assert "0 nieuwe en 1 bijgewerkte casussen opgeslagen, gepubliceerd; 1 al zo opgeslagen" in (
+        result.output
+    )
+
+
+@pytest.mark.parametrize(
+    ("tekst", "uitleg"),
+    [
+        ("- ref: A\n  titel: Moeder zegt: nee\n", "tussen aanhalingstekens"),
+        ("- ref: A\n  titel: 'niet afgesloten\n", "afsluitend aanhalingsteken"),
+        ("- ref: A\n\ttitel: tab\n", "spring in met spaties"),
+    ],
+)
+def test_a_yaml_mistake_is_explained_in_dutch_with_its_line(
+    empty_kb: Casusbank, tmp_path: Path, tekst: str, uitleg: str
+) -> None:
+    pad = tmp_path / "fout.yaml"
+    pad.write_text(tekst, encoding="utf-8")
+    [fout] = empty_kb.import_files([pad]).fouten
+    assert fout.startswith("fout.yaml: geen geldige YAML (regel ")
+    assert uitleg in fout and "YAML meldt:" in fout
 
 
 def test_dry_run_checks_but_stores_nothing(empty_kb: Casusbank, tmp_path: Path) -> None:
