@@ -142,12 +142,25 @@ def test_an_empty_search_says_what_to_do(lezer: TestClient) -> None:
     assert "Beschrijf de casus, of kies factoren of filters" in r.text
 
 
-def test_the_search_page_explains_a_reversed_age_range(lezer: TestClient) -> None:
-    r = lezer.get(
-        "/", params={"q": "meisje met angst", "leeftijd_van": "16", "leeftijd_tot": "12"},
-    )
+def test_a_description_naming_someone_is_searched_with_a_warning(lezer: TestClient) -> None:
+    r = lezer.get("/", params={"q": "Samira de Vries van 14 uit de Kerkstraat 12 spijbelt"})
     assert r.status_code == 200
-    assert "groter dan" in r.text and "Geen vergelijkbare casussen" not in r.text
+    waarschuwing = re.search(r'id="zoek-persoonsgegevens".*?</div>', r.text, re.S)
+    assert waarschuwing and "Samira de Vries" in waarschuwing.group(0)
+    assert "adresbalk" in waarschuwing.group(0)
+    assert r.text.count('class="resultaat"') == 10  # the search itself still answers
+
+
+def test_an_anonymous_description_gets_no_warning(lezer: TestClient) -> None:
+    r = lezer.get("/", params={"q": VRAAG})
+    assert 'id="zoek-persoonsgegevens"' not in r.text
+
+
+def test_a_reversed_age_range_in_the_form_is_explained_in_the_forms_words(
+    lezer: TestClient,
+) -> None:
+    r = lezer.get("/", params={"q": VRAAG, "leeftijd_van": "16", "leeftijd_tot": "12"})
+    assert "Leeftijd: &#39;van&#39; (16) is hoger dan &#39;tot en met&#39; (12)." in r.text
 
 
 def test_the_query_is_escaped_and_only_the_snippet_marks_are_html(lezer: TestClient) -> None:

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
+from ingest.anonymity import get_guard
 from kb import ketenoverleg, review
 from kb.ketenoverleg import AppCommentaar
 from kb.overzicht import FACET_VELDEN, facetten, lijst
@@ -63,6 +64,9 @@ def _zoekvraag(params: Any) -> Zoekvraag:
             if waarde:
                 filters.add(veld, waarde)
     van, tot = params.get("leeftijd_van", "").strip(), params.get("leeftijd_tot", "").strip()
+    if van.isdigit() and tot.isdigit() and int(van) > int(tot):
+        # Said in the form's own words; the filter would name its field code.
+        raise ZoekFout(f"leeftijd: 'van' ({van}) is hoger dan 'tot en met' ({tot})")
     if van or tot:
         filters.add("leerling.leeftijd", f"{van}-{tot}")
     return Zoekvraag(
@@ -78,7 +82,7 @@ def twijfelgeval(
     request: Request, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
 ) -> Response:
     params = request.query_params
-    resultaat, fout = None, None
+    resultaat, fout, persoonsgegevens = None, None, []
     # An htmx search with every field empty arrives without parameters: still answer it.
     if params or is_htmx(request):
         try:
@@ -87,6 +91,9 @@ def twijfelgeval(
             resultaat = zoek(kb, vraag)
         except ZOEKFOUTEN as exc:
             fout = str(exc)
+        # Nothing is stored, but the description is in the address bar, the browser's
+        # history and any link shared from it: say so when it names someone.
+        persoonsgegevens = get_guard().check_text(params.get("q", ""))
     context = {
         "titel": "Twijfelgeval",
         "actief": "zoeken",
@@ -99,6 +106,7 @@ def twijfelgeval(
         },
         "resultaat": resultaat,
         "fout": fout,
+        "persoonsgegevens": persoonsgegevens,
         "grafiek": staafdiagram(resultaat["samenvatting"]["per_besluit"]) if resultaat else None,
         "herkend": [
             factor_info(f["code"]) for f in (resultaat or {}).get("factoren", [])
