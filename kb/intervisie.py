@@ -45,6 +45,7 @@ from kb.oefenen import Keuze, Vergelijking, gepubliceerde_casussen, refs_met_the
 from kb.schema import Casus
 from kb.service import Casusbank
 from kb.store import naar_casus
+from kb.tijd import lokaal
 from kb.toegang import Gebruiker, Geweigerd
 from kb.vocabulary import FACTOR_BY_CODE, LABELS, Status, label
 from search.explain import factor_info
@@ -576,9 +577,9 @@ def als_markdown(st: Stand) -> str:
     regels = [
         f"# Intervisie: {_md(st.titel)}",
         "",
-        f"Code {st.code} · {st.aangemaakt:%d-%m-%Y}"
+        f"Code {st.code} · {lokaal(st.aangemaakt, '%d-%m-%Y')}"
         + (f" · begeleider {_md(st.begeleider)}" if st.begeleider else "")
-        + f" · {len(st.deelnemers)} deelnemers",
+        + f" · {len(st.deelnemers)} {'deelnemer' if len(st.deelnemers) == 1 else 'deelnemers'}",
     ]
     for r in st.rondes:
         c, t = r.casus, r.telling

@@ -198,6 +198,23 @@ def test_the_intervisie_summary_says_one_participant(kb: Casusbank, client: Test
     assert "<span>2 deelnemers</span>" in client.get(f"/intervisie/{code}/samenvatting").text
 
 
+def test_the_intervisie_verslag_dates_on_the_dutch_clock_and_counts_one_participant(
+    kb: Casusbank,
+) -> None:
+    from sqlmodel import select
+
+    from kb.models import IntervisieRij
+
+    code = intervisie.start(kb, gebruiker(kb, "lp"), refs=["SEED-042"])
+    intervisie.doe_mee(kb, code, "Anna")
+    with kb.session() as s:  # started late on a summer evening, UTC
+        rij = s.exec(select(IntervisieRij).where(IntervisieRij.code == code)).one()
+        rij.aangemaakt = ZOMERNACHT_UTC
+        s.add(rij)
+    kop = intervisie.als_markdown(intervisie.stand(kb, code)).splitlines()[2]
+    assert lokaal(ZOMERNACHT_UTC, "%d-%m-%Y") in kop and kop.endswith("· 1 deelnemer")
+
+
 def test_a_dry_run_of_one_case_says_one_case(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "data"))
     pad = tmp_path / "een.yaml"

@@ -9,34 +9,19 @@ shown through the `lokaal` filter.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import Response
 from jinja2_fragments.fastapi import Jinja2Blocks
 
+from kb.tijd import lokaal
 from kb.toegang import ROL_LABELS, Recht
 from kb.vocabulary import FACTOR_GROEPEN, FACTOREN, LABELS, RICHTING_LABELS, label
 
 WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
-NEDERLAND = ZoneInfo("Europe/Amsterdam")
-
-
-def lokaal(tijd: datetime | None, formaat: str = "%d-%m-%Y %H:%M") -> str:
-    """A stored time as the clock in the Netherlands shows it (summer and winter time).
-
-    The database keeps naive UTC (kb.models); shown as is, a Dutch user would read
-    times one or two hours early, and just after midnight the previous day.
-    """
-    if tijd is None:
-        return ""
-    if tijd.tzinfo is None:
-        tijd = tijd.replace(tzinfo=UTC)
-    return tijd.astimezone(NEDERLAND).strftime(formaat)
 
 
 def _wie(request: Request) -> dict[str, Any]:
