@@ -566,10 +566,13 @@ def test_kb_eval_measures_another_query_set(tmp_path: Path, monkeypatch, kb: Cas
     assert "2 zoekvragen uit vragen.yaml over 90 casussen" in result.stdout
     # The figures are those of these two queries over the seed corpus.
     verwacht = evalueer(kb, laad_queries(vragen))
-    regels = {r.split()[0]: r.split()[1:] for r in result.stdout.splitlines()[2:]}
+    with herrangschikken.gebruik(None):  # the plain fusion, printed as 'fusie'
+        verwacht["fusie"] = evalueer(kb, laad_queries(vragen), modi=("hybrid",))["hybrid"]
+    regels = {r.split()[0]: r.split()[1:] for r in result.stdout.splitlines()[2:6]}
     assert regels == {
         modus: [f"{m.ndcg:.3f}", f"{m.recall:.3f}", f"{m.mrr:.3f}"] for modus, m in verwacht.items()
     }
+    assert "getraind op eval_queries_2.yaml)" in result.stdout
 
 
 @pytest.mark.parametrize(
