@@ -20,11 +20,17 @@ _ZIN = re.compile(r"(?<=[.!?])\s+")
 # A negation shortly before a phrase: "niet" and "nooit" reach two words ("niet erg
 # angstig"), "geen", "zonder" and "noch" a noun phrase and the ones listed after it
 # ("geen signalen van somberheid of angst"). Not the whole clause: in "komt niet naar
-# school door angst" the angst is there.
+# school door angst" the angst is there. A listed word is never a conjunction itself, so
+# a run of "en en en" can be read one way only (otherwise the pattern backtracks
+# exponentially: one search of a hundred characters held the server for half a minute).
+_LIJSTWOORD = r"(?:(?!(?:of|en|noch)\s)\w+\s+)"
 _ONTKENNING = re.compile(
-    r"(?:\b(?:niet|nooit)\s+(?:\w+\s+){0,2}"
-    r"|\b(?:geen|zonder|noch)\s+(?:\w+\s+){0,3}(?:(?:of|en|noch)\s+(?:\w+\s+){0,2})*)$"
+    rf"(?:\b(?:niet|nooit)\s+(?:\w+\s+){{0,2}}"
+    rf"|\b(?:geen|zonder|noch)\s+{_LIJSTWOORD}{{0,3}}"
+    rf"(?:(?:of|en|noch)\s+{_LIJSTWOORD}{{0,2}})*)$"
 )
+# Only the words near a phrase can negate it (and the patterns stay cheap on long text).
+_BEREIK = 120
 # A denial after the phrase, closing its clause: "angst is er niet", "somberheid speelt
 # geen rol", "psychische klachten zijn niet aan de orde".
 _ONTKENNING_NA = re.compile(
@@ -46,8 +52,10 @@ def herken_factoren(query: str) -> list[str]:
         for signaal in factor.signalen:
             start = tekst.find(signaal)
             while start >= 0:
-                na = tekst[tekst.find(" ", start + len(signaal)) :]
-                if not _ONTKENNING.search(tekst[:start]) and not _ONTKENNING_NA.search(na):
+                eind = tekst.find(" ", start + len(signaal))
+                na = tekst[eind : eind + _BEREIK]
+                voor = tekst[max(0, start - _BEREIK) : start]
+                if not _ONTKENNING.search(voor) and not _ONTKENNING_NA.search(na):
                     gevonden.append(factor.code)
                     break
                 start = tekst.find(signaal, start + 1)

@@ -2,27 +2,34 @@
 
 Reciprocal rank fusion only sees ranks. How far ahead a case is in cosine or in BM25
 score, and how many themes it shares with the best match, are thrown away, yet they
-say a lot about whether a case is one an officer wants to read. A logistic
-regression over seven such signals (`KENMERKEN`) reorders the first
-`KANDIDATEN` fused candidates; the fusion itself stays as it is, and decides which
-cases are candidates.
+say something about whether a case is one an officer wants to read. A logistic
+regression over seven such signals (`KENMERKEN`) reorders the first `KANDIDATEN` fused
+candidates; the fusion itself stays as it is and decides which cases are candidates.
+Not used when the officer chose factors: it was trained on descriptions alone.
 
-Trained on the second query set only (`search/eval_queries_2.yaml`), so that `kb eval`
-on the first set measures it on queries it has never seen. The features were fixed
-before either set was looked at with them; trained the other way round (on set 1,
-measured on set 2) it gains as well (docs/zoekkwaliteit.md). The model is a handful
-of numbers in `herrangschikker.json`, written by
+Trained on the second query set only (`search/eval_queries_2.yaml`), so the model's
+weights never saw the first set; the fusion that supplies the candidates was tuned on
+the first set, though, so the figure that holds up is the gain, measured in both
+directions (docs/zoekkwaliteit.md). The model is a handful of numbers in
+`herrangschikker.json`, written by
 
     python -m search.herrangschikken
 
-which trains it again and prints `kb eval`'s figures on both sets. It is trained on
+which trains it again and prints the hybrid figures on both sets. It is trained on
 cosines of one embedder and is only used with that embedder: with another
-(`KB_EMBEDDER`), hybrid search is the plain fusion.
+(`KB_EMBEDDER`), hybrid search is the plain fusion. It was trained on the 90 seed cases,
+where every case is in every list; at the scale of thousands, candidates missing from
+the dense list are outside anything it saw, and its effect there is not measured.
+
+Its score orders the candidates of one search; it is not a calibrated probability (every
+signal is relative to the query's own best candidate, so a first result scores high
+even for a query that matches nothing well).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,15 +40,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from search.fusion import RRF_K
+
 if TYPE_CHECKING:
     from kb.service import Casusbank
 
 MODEL = Path(__file__).with_name("herrangschikker.json")
-RRF_K = 60
 
 KENMERKEN = (
     "fusie",  # the fused RRF score, relative to the best candidate's
-    "dense_rang",  # 60 / (60 + rank) in the dense list, 0 when not in it
+    "dense_rang",  # 60 / (60 + i), i = 0 for the first of the dense list; 0 when not in it
     "bm25_rang",  # the same in the BM25 list
     "thema_rang",  # the same in the theme feedback list
     "cosinus",  # cosine minus the best cosine of this query
@@ -67,8 +75,8 @@ def kenmerken(kandidaten: Sequence[int], sig: Signalen) -> np.ndarray:
     """One row of `KENMERKEN` per candidate.
 
     A case outside the dense top gets the lowest cosine that was returned (its own is
-    no higher); outside the BM25 top it scores 0. With the seed corpus every case is in
-    both tops, so training and search see the same numbers.
+    no higher); outside the BM25 top it scores 0. With the seed corpus (the training
+    data) every case is in both tops; in a larger knowledge base these fallbacks occur.
     """
 
     def rang(lijst: Sequence[int]) -> dict[int, float]:
@@ -110,7 +118,8 @@ class Herrangschikker:
     vragen: int
 
     def kansen(self, x: np.ndarray) -> np.ndarray:
-        """Per row, the model's probability that the case is relevant (0 to 1)."""
+        """Per row, the logistic model's output (0 to 1): an ordering score within one
+        search, not a calibrated probability of relevance."""
         z = (x - np.asarray(self.gemiddelde)) / np.asarray(self.schaal)
         return 1.0 / (1.0 + np.exp(-(z @ np.asarray(self.gewichten) + self.intercept)))
 
@@ -217,6 +226,7 @@ def main(argv: Sequence[str]) -> None:
 
     andersom = "--andersom" in argv
     train_op, meet_op = (QUERIES, QUERIES_2) if andersom else (QUERIES_2, QUERIES)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     print(f"Herrangschikker trainen op {train_op.name}...")
     model = train(train_op)
     if not andersom:

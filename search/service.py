@@ -104,7 +104,9 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
     with Session(kb.engine) as s:
         rang = _rangschik(s, kb, vraag, vrije_tekst)
         volgorde, scores = rang.volgorde, rang.scores
-        model = herrangschikken.voor(index.embedder.name)
+        # Not when the user chose factors: the model was trained on descriptions alone,
+        # and it would push the cases sharing the chosen factors back down.
+        model = None if vraag.factoren else herrangschikken.voor(index.embedder.name)
         if model is not None and rang.kenmerken is not None and rang.kandidaten:
             volgorde, scores = herrangschikken.herorden(
                 rang.kandidaten, model.kansen(rang.kenmerken), volgorde

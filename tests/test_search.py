@@ -149,6 +149,27 @@ def test_a_denied_signal_is_not_a_factor(tekst: str) -> None:
     assert "psychische_klachten" not in herken_factoren(tekst)
 
 
+def test_recognising_factors_does_not_hang_on_pathological_text() -> None:
+    """The negation patterns once backtracked exponentially on "geen en en en ..." (one
+    search of a hundred characters took half a minute and held the server). Run apart,
+    so that a pattern like that fails this test instead of hanging the suite."""
+    teksten = [
+        "geen " + "en " * 200 + ", angst",
+        "geen " + "of en noch " * 300 + "angst " * 50,
+        ("angst speelt " + "en " * 100) * 40,
+    ]
+    code = (
+        "import json, sys\n"
+        "from search.explain import herken_factoren\n"
+        "for t in json.loads(sys.stdin.read()):\n"
+        "    herken_factoren(t)\n"
+    )
+    # A catastrophic pattern takes minutes; this takes well under a second plus start-up.
+    subprocess.run(
+        [sys.executable, "-c", code], input=json.dumps(teksten), text=True, check=True, timeout=60
+    )
+
+
 @pytest.mark.parametrize(
     "tekst",
     [
@@ -182,8 +203,21 @@ def test_the_reranker_serves_only_the_embedder_it_was_trained_on() -> None:
         assert herrangschikken.voor(model.embedder) is None
 
 
-def test_reranking_orders_candidates_by_probability_and_keeps_the_rest_below() -> None:
-    volgorde, scores = herrangschikken.herorden([7, 8, 9], np.array([0.2, 0.9, 0.5]), [7, 8, 9, 3, 4])
+def test_chosen_factors_still_rank_in_hybrid_search_with_text(kb: Casusbank) -> None:
+    """The reranker knows descriptions only; factors the officer ticks must keep steering."""
+    vraag = Zoekvraag(
+        "jongen van 15 zit thuis, ouders werken niet mee", factoren=["hulp_geweigerd"]
+    )
+    met_factor = [r for r in zoek(kb, vraag)["results"] if r["gedeelde_factoren"]]
+    with herrangschikken.gebruik(None):
+        fusie = [r for r in zoek(kb, vraag)["results"] if r["gedeelde_factoren"]]
+    assert len(met_factor) == len(fusie) >= 8
+
+
+def test_reranking_orders_candidates_by_score_and_keeps_the_rest_below() -> None:
+    volgorde, scores = herrangschikken.herorden(
+        [7, 8, 9], np.array([0.2, 0.9, 0.5]), [7, 8, 9, 3, 4]
+    )
     assert volgorde == [8, 9, 7, 3, 4]
     assert [scores[c] for c in volgorde] == sorted(scores.values(), reverse=True)
     assert scores[3] < 0.2 and scores[4] < scores[3]
