@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
 from kb.models import LIJSTVELDEN, CasusRij, CasusWaarde, CommentaarRij, _nu
@@ -174,12 +175,29 @@ def _vul_rij(rij: CasusRij, casus: Casus) -> None:
     # outlives edits of the case; the rest is part of the case text and is replaced.
     # An exported and re-imported case carries the app commentaar too: not twice.
     van_app = [c for c in rij.commentaren if c.auteur_id is not None]
-    bekend = {(c.partij, c.oordeel, c.tekst, c.moment) for c in van_app}
-    rij.commentaren = van_app + [
-        CommentaarRij(**c)
-        for c in data.get("commentaar", [])
+    rij.commentaren = van_app + [CommentaarRij(**c) for c in _zonder_app(data, rij)]
+
+
+def _zonder_app(data: dict[str, Any], rij: CasusRij) -> list[dict[str, Any]]:
+    """The commentaar of imported case data that is not app commentaar `rij` holds
+    already (an export carries it, and a re-import must not add it twice)."""
+    bekend = {(c.partij, c.oordeel, c.tekst, c.moment) for c in rij.commentaren if c.auteur_id}
+    return [
+        c
+        for c in data.get("commentaar") or []
         if (c["partij"], c["oordeel"], c["tekst"], c.get("moment")) not in bekend
     ]
+
+
+def _ongewijzigd(rij: CasusRij, casus: Casus) -> bool:
+    """Would saving `casus` over `rij` change the case text? (Status aside.)"""
+    opgeslagen = naar_uitwisseling(naar_casus(rij, app_commentaar=False))
+    nieuw = naar_uitwisseling(casus)
+    nieuw["commentaar"] = _zonder_app(nieuw, rij)
+    for data in (opgeslagen, nieuw):
+        if not data.get("commentaar"):
+            data.pop("commentaar", None)
+    return opgeslagen == nieuw
 
 
 def naar_casus(rij: CasusRij, *, app_commentaar: bool = True) -> Casus:
@@ -277,16 +295,16 @@ def save_cases(
     bestaand: dict[str, CasusRij] = {}
     for start in range(0, len(refs), 500):  # stay under the database's parameter limit
         deel = refs[start : start + 500]
-        rows = session.exec(select(CasusRij).where(col(CasusRij.ref).in_(deel)))
+        rows = session.exec(
+            select(CasusRij)
+            .where(col(CasusRij.ref).in_(deel))
+            .options(selectinload(CasusRij.waarden), selectinload(CasusRij.commentaren))
+        )
         bestaand.update((r.ref, r) for r in rows)
     rijen: list[tuple[CasusRij, bool]] = []
     for casus in cases:
         rij = bestaand.get(casus.ref)
-        if (
-            rij is not None
-            and rij.status == status
-            and naar_uitwisseling(naar_casus(rij, app_commentaar=False)) == naar_uitwisseling(casus)
-        ):
+        if rij is not None and rij.status == status and _ongewijzigd(rij, casus):
             assert rij.id is not None
             result.ongewijzigd.append(rij.id)
             continue

@@ -157,6 +157,28 @@ def test_importing_the_same_file_again_changes_nothing(
         assert {ref: get_row(s, ref).gewijzigd for ref in eerst} == eerst
 
 
+def test_an_export_with_app_commentaar_imports_back_as_unchanged(
+    kb: Casusbank, tmp_path: Path
+) -> None:
+    """The export carries commentaar keten accounts wrote in the app; importing it back
+    is no change to the case (and adds no second copy of that commentaar)."""
+    from kb import ketenoverleg
+    from tests.conftest import gebruiker
+
+    ketenoverleg.voeg_toe(
+        kb, "SEED-001", gebruiker(kb, "om"), oordeel="oneens", moment="achteraf",
+        tekst="Hier had een pv tegen de ouders gepast.",
+    )
+    commentaar = kb.get("SEED-001").commentaar
+    pad = tmp_path / "alles.yaml"
+    pad.write_text(kb.export("yaml"), encoding="utf-8")
+    rapport = kb.import_files([pad])
+    assert rapport.ok and rapport.opgeslagen is not None
+    assert (rapport.opgeslagen.nieuw, rapport.opgeslagen.bijgewerkt) == ([], [])
+    assert len(rapport.opgeslagen.ongewijzigd) == kb.count()
+    assert kb.get("SEED-001").commentaar == commentaar
+
+
 def test_the_cli_says_an_unchanged_case_was_left_alone(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("KB_DATA_DIR", str(tmp_path / "data"))
     pad = schrijf(tmp_path / "a.yaml", [variant(1), variant(2)])
