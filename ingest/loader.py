@@ -94,17 +94,17 @@ def parse_text(tekst: str, soort: str, naam: str) -> list[RuweCasus]:
             f"{naam}: geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}): {exc.msg}"
         ) from exc
     except yaml.YAMLError as exc:
-        plek = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        waar = f" (regel {plek.line + 1})" if plek else ""
-        raise BestandFout(f"{naam}: geen geldige YAML{waar}: {_yaml_uitleg(exc)}") from exc
+        uitleg, regel = _yaml_uitleg(exc)
+        waar = f" (regel {regel})" if regel else ""
+        raise BestandFout(f"{naam}: geen geldige YAML{waar}: {uitleg}") from exc
     return [RuweCasus(naam, i, data) for i, data in enumerate(items, start=1)]
 
 
 # PyYAML's messages, said the way an editor of a case file would fix them.
 _YAML_UITLEG = (
     ("mapping values are not allowed",
-     "een dubbele punt op een plek waar die niet mag; zet een tekst met ': ' erin "
-     "tussen aanhalingstekens"),
+     "een dubbele punt op een plek waar die niet mag: staat er ': ' in een tekst (zet die "
+     "tekst dan tussen aanhalingstekens), of springt dit veld verder in dan de velden erboven?"),
     ("could not find expected ':'",
      "na een veldnaam ontbreekt de dubbele punt, of een tekst loopt door op de volgende "
      "regel zonder in te springen"),
@@ -112,25 +112,35 @@ _YAML_UITLEG = (
      "een teken waarmee geen waarde mag beginnen (een tab, of @ of ` aan het begin); "
      "spring in met spaties en zet zo'n tekst tussen aanhalingstekens"),
     ("found unexpected end of stream",
-     "het bestand houdt op midden in een tekst; ontbreekt een afsluitend aanhalingsteken?"),
+     "een tekst tussen aanhalingstekens die hier begint, wordt nergens afgesloten"),
     ("did not find expected key",
-     "de inspringing klopt niet: velden van één casus moeten even ver inspringen"),
+     "de opbouw klopt niet: springen de velden van één casus even ver in, en staat er geen "
+     "aanhalingsteken midden in een tekst die tussen dezelfde aanhalingstekens staat?"),
     ("did not find expected '-' indicator",
      "de inspringing van een lijst klopt niet: elk item begint met '- ' op dezelfde hoogte"),
     ("expected <block end>",
-     "de inspringing klopt niet: velden van één casus moeten even ver inspringen"),
-    ("found undefined alias", "een '*' aan het begin van een tekst; zet de tekst tussen "
-     "aanhalingstekens"),
+     "de opbouw klopt niet: springen de velden van één casus even ver in, en staat er geen "
+     "aanhalingsteken midden in een tekst die tussen dezelfde aanhalingstekens staat "
+     "(schrijf 'm''n' of gebruik dubbele aanhalingstekens)?"),
+    ("expected alphabetic or numeric character",
+     "een tekst die met * of & begint; zet die tekst tussen aanhalingstekens"),
+    ("found undefined alias",
+     "een tekst die met * begint; zet die tekst tussen aanhalingstekens"),
 )
 
 
-def _yaml_uitleg(exc: yaml.YAMLError) -> str:
-    """A Dutch explanation of a YAML error, with PyYAML's own words for the expert."""
+def _yaml_uitleg(exc: yaml.YAMLError) -> tuple[str, int | None]:
+    """A Dutch explanation of a YAML error, with PyYAML's own words for the expert, and
+    the line to look at (where an unclosed quote opened, not where the file ends)."""
     origineel = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    plek = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if "end of stream" in origineel and getattr(exc, "context_mark", None):
+        plek = exc.context_mark  # type: ignore[attr-defined]
+    regel = plek.line + 1 if plek else None
     for sleutel, uitleg in _YAML_UITLEG:
         if sleutel in origineel:
-            return f"{uitleg} (YAML meldt: {origineel})"
-    return f"de opbouw van het bestand klopt hier niet (YAML meldt: {origineel})"
+            return f"{uitleg} (YAML meldt: {origineel})", regel
+    return f"de opbouw van het bestand klopt hier niet (YAML meldt: {origineel})", regel
 
 
 def read_file(pad: Path) -> list[RuweCasus]:

@@ -194,9 +194,11 @@ def test_the_cli_says_an_unchanged_case_was_left_alone(tmp_path: Path, monkeypat
 @pytest.mark.parametrize(
     ("tekst", "uitleg"),
     [
-        ("- ref: A\n  titel: Moeder zegt: nee\n", "tussen aanhalingstekens"),
-        ("- ref: A\n  titel: 'niet afgesloten\n", "afsluitend aanhalingsteken"),
+        ("- ref: A\n  titel: Moeder zegt: nee\n", "(regel 2): een dubbele punt"),
+        ("- ref: A\n  titel: 'niet afgesloten\n  regio: X\n  bron: Y\n", "(regel 2): een tekst"),
         ("- ref: A\n\ttitel: tab\n", "spring in met spaties"),
+        ("- ref: A\n  titel: 'm'n casus'\n", "'m''n'"),
+        ("- ref: A\n  titel: *belangrijk*\n", "met * of & begint"),
     ],
 )
 def test_a_yaml_mistake_is_explained_in_dutch_with_its_line(
