@@ -132,7 +132,8 @@ def start(
     if len(gekozen) > MAX_RONDES:
         raise IntervisieFout(f"Een sessie heeft ten hoogste {MAX_RONDES} casussen.")
     titel = " ".join(titel.split())[:120]
-    eis_anoniem("titel", titel)
+    # A session's own date ("Intervisie 12 maart") says nothing about a pupil.
+    eis_anoniem("titel", titel, behalve=frozenset({"datum"}))
     titel = titel or (
         label("thema", thema) if thema and not refs else f"Sessie van {date.today():%d-%m-%Y}"
     )

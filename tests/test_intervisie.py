@@ -419,6 +419,13 @@ def test_a_session_title_with_personal_data_is_refused(kb: Casusbank) -> None:
     assert intervisie.mijn_sessies(kb, gebruiker(kb, "lp")) == []
 
 
+def test_a_session_title_may_carry_the_sessions_date(kb: Casusbank) -> None:
+    """A date in a title dates the session, not a pupil: "Intervisie 12 maart" is fine."""
+    for titel in ("Intervisie 12 maart", "Sessie van 06-12-2026"):
+        code = intervisie.start(kb, gebruiker(kb, "lp"), refs=["SEED-042"], titel=titel)
+        assert intervisie.stand(kb, code).titel == titel
+
+
 def test_a_participant_without_account_sees_the_refusal_next_to_the_motivation(
     app: FastAPI, begeleider: TestClient,
 ) -> None:
