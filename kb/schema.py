@@ -162,16 +162,30 @@ class Casus(_Strikt):
 
 def regelfouten(casus: Casus) -> list[tuple[str, str]]:
     """The cross-field rules of the format, as (veld, melding) pairs."""
-    fouten: list[tuple[str, str]] = []
-    besluit = casus.afweging.besluit
+    return _pv_tegen_regel(casus.afweging.besluit, casus.afweging.pv_tegen)
+
+
+def _pv_tegen_regel(besluit: Any, pv_tegen: Any) -> list[tuple[str, str]]:
     if besluit in ("pv", "halt"):
-        if not casus.afweging.pv_tegen:
-            fouten.append(
+        if not pv_tegen:
+            return [
                 ("afweging.pv_tegen", f"verplicht bij besluit {besluit}: kies ouders en/of jongere")
-            )
-    elif casus.afweging.pv_tegen:
-        fouten.append(("afweging.pv_tegen", "alleen toegestaan bij besluit pv of halt"))
-    return fouten
+            ]
+    elif pv_tegen:
+        return [("afweging.pv_tegen", "alleen toegestaan bij besluit pv of halt")]
+    return []
+
+
+def _regelfouten_ruw(data: dict[str, Any], fouten: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The cross-field rules on data that failed validation elsewhere, so that a form shows
+    every mistake at once; skipped where the fields involved have errors of their own."""
+    afweging = data.get("afweging")
+    if not isinstance(afweging, dict) or any(
+        v in ("afweging", "afweging.besluit") or v.startswith("afweging.pv_tegen")
+        for v, _ in fouten
+    ):
+        return []
+    return _pv_tegen_regel(afweging.get("besluit"), afweging.get("pv_tegen"))
 
 
 _PYDANTIC_MELDINGEN: dict[str, str] = {
@@ -235,7 +249,8 @@ def valideer(data: Any) -> tuple[Casus | None, list[tuple[str, str]]]:
     try:
         casus = Casus.model_validate(data)
     except ValidationError as exc:
-        return None, veldfouten(exc.errors())
+        fouten = veldfouten(exc.errors())
+        return None, fouten + _regelfouten_ruw(data, fouten)
     fouten = regelfouten(casus)
     return (None, fouten) if fouten else (casus, [])
 

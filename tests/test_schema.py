@@ -211,6 +211,15 @@ def test_every_error_is_reported_not_just_the_first() -> None:
     assert {"titel", "route", "leerling.leeftijd"} <= set(gevonden)
 
 
+def test_the_decision_rule_is_reported_together_with_the_other_errors() -> None:
+    """A form with several mistakes shows them all at once, the pv_tegen rule included."""
+    gevonden = fouten(casus(titel="x", route="zorg", afweging__besluit="geen_pv"))
+    assert {"titel", "route", "afweging.pv_tegen"} <= set(gevonden)
+    assert gevonden["afweging.pv_tegen"] == "alleen toegestaan bij besluit pv of halt"
+    # Not when the decision itself is wrong: then the rule cannot be judged.
+    assert "afweging.pv_tegen" not in fouten(casus(titel="x", afweging__besluit="boete"))
+
+
 def test_a_case_must_be_an_object() -> None:
     assert fouten(["geen", "object"]) == {"": "een casus moet een object met velden zijn"}
 
