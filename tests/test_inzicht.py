@@ -96,7 +96,9 @@ def test_an_htmx_filter_gets_only_the_charts(lezer: TestClient) -> None:
 
 
 def test_an_unknown_filter_is_named(lezer: TestClient) -> None:
-    assert "onbekend filterveld &#39;kleur&#39;" in lezer.get("/inzicht?kleur=rood").text
+    html = lezer.get("/inzicht?kleur=rood").text
+    assert "Onbekend filterveld &#39;kleur&#39;" in html
+    assert "Deze filters zijn niet toegepast: hieronder staan alle casussen." in html
     assert lezer.get("/inzicht/route.csv?kleur=rood").status_code == 400
     assert lezer.get("/inzicht/bestaat.csv").status_code == 404
 
