@@ -308,7 +308,10 @@ def _print_resultaten(result: dict) -> None:
                 typer.echo(f"    {kop}: " + ", ".join(
                     f"{f['label']} ({f['richting_label']})" for f in lijst))
         if r.get("gedeelde_themas"):
-            typer.echo("    zelfde thema als de beste treffer: " + ", ".join(r["gedeelde_themas"]))
+            typer.echo(
+                f"    zelfde thema als de beste treffer ({r.get('thema_van')}): "
+                + ", ".join(r["gedeelde_themas"])
+            )
         na = r["uitkomst"].get("verzuim_na")
         if na:
             typer.echo(f"    verzuim daarna: {label('verzuim_na', na)}")

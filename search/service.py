@@ -112,6 +112,12 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
                 rang.kandidaten, model.kansen(rang.kenmerken), volgorde
             )
         beste, beste_themas = rang.beste, rang.beste_themas
+        # Named in the explanation: after reranking it need not be the first result shown.
+        beste_ref = (
+            s.exec(select(CasusRij.ref).where(CasusRij.id == beste)).first()
+            if beste is not None
+            else None
+        )
 
         resultaten: list[dict[str, Any]] = []
         # Load only as many cases as can be shown; more only when phrases filter some out.
@@ -135,7 +141,9 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
                 # Why a case of the same kind came up: the themes it shares with the best match.
                 thema_bron = beste_themas if cid != beste else set()
                 resultaten.append(
-                    _resultaat(rij, scores[cid], vrije_tekst, query_factoren, thema_bron)
+                    _resultaat(
+                        rij, scores[cid], vrije_tekst, query_factoren, thema_bron, beste_ref
+                    )
                 )
                 if len(resultaten) >= vraag.limit:
                     break
@@ -295,6 +303,7 @@ def _resultaat(
     tekst: str,
     query_factoren: list[str],
     thema_bron: frozenset[str] | set[str] = frozenset(),
+    thema_van: str | None = None,
 ) -> dict[str, Any]:
     casus = naar_casus(rij)
     gedeeld, alleen = vergelijk_factoren(query_factoren, casus.afweging.factoren or [])
@@ -311,7 +320,9 @@ def _resultaat(
         "onderwijs": casus.leerling.onderwijs,
         "schooljaar": casus.schooljaar,
         "gedeelde_factoren": gedeeld,
-        "gedeelde_themas": sorted(thema_bron & set(casus.themas or [])),
+        "gedeelde_themas": (gedeelde_themas := sorted(thema_bron & set(casus.themas or []))),
+        # The case whose themes these are (the best match of the fusion).
+        "thema_van": thema_van if gedeelde_themas else None,
         "alleen_in_precedent": alleen,
         "snippet": snippet(tekst, [casus.beschrijving, casus.afweging.toelichting])
         if tekst

@@ -309,6 +309,8 @@ def test_hybrid_brings_up_cases_that_share_themes_with_the_best_match(kb: Casusb
     # The explanation says why it came up.
     uitleg = {r["ref"]: r for r in zoek(kb, Zoekvraag(vraag, limit=20))["results"]}
     assert uitleg["TST-950"]["gedeelde_themas"] == sorted(beste.themas)
+    assert uitleg["TST-950"]["thema_van"] == beste.ref  # named: reranking may move it
+    assert all(r["thema_van"] is None for r in uitleg.values() if not r["gedeelde_themas"])
     # The themes of the best match never widen a filter.
     gefilterd = zoek(kb, Zoekvraag(vraag, limit=10, filters=Filters.parse(["route=halt"])))
     assert "TST-950" not in refs(gefilterd)
