@@ -15,9 +15,11 @@ from typing import Annotated
 
 import typer
 
+from kb import cli_nl
 from kb.service import EXPORT_FORMATEN, Casusbank, GeweigerdeCasus
 from kb.store import FilterFout, Filters
 
+cli_nl.installeer()
 app = typer.Typer(
     help=(
         "Casusbank Leerplicht: geanonimiseerde casussen (precedenten) voor de pv-afweging "
