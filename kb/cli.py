@@ -7,7 +7,6 @@ uses (`kb.service.Casusbank`, `search.service`), so what works here works there.
 from __future__ import annotations
 
 import json
-import logging
 import sys
 import time
 from pathlib import Path
@@ -53,18 +52,7 @@ class _Voortgang:
 
 
 def _kb() -> Casusbank:
-    _stille_bibliotheken()
     return Casusbank()
-
-
-def _stille_bibliotheken() -> None:
-    """bm25s sets its logger to DEBUG when imported, and deduce gives the root logger a
-    handler, so every rebuild of the BM25 index (in `kb serve`: the first search after
-    each save) printed "DEBUG:bm25s:Building index from IDs objects". Imported first, so
-    that its own setting comes before ours."""
-    import bm25s  # noqa: F401
-
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 
 @app.command()

@@ -29,7 +29,6 @@ even for a query that matches nothing well).
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -226,7 +225,6 @@ def main(argv: Sequence[str]) -> None:
 
     andersom = "--andersom" in argv
     train_op, meet_op = (QUERIES, QUERIES_2) if andersom else (QUERIES_2, QUERIES)
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
     print(f"Herrangschikker trainen op {train_op.name}...")
     model = train(train_op)
     if not andersom:

@@ -8,6 +8,7 @@ result, as in CourtListener's search syntax.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
@@ -17,6 +18,11 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_DUTCH
 from bm25s.tokenization import Tokenized
+
+# bm25s sets its logger to DEBUG when imported, and deduce gives the root logger a
+# handler: every rebuild of the index (the first search after a save) would print
+# "DEBUG:bm25s:Building index from IDs objects" in the CLI, the server and the tools.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # A word: letters and digits, hyphenated parts included ("16-uursmelding").
 WOORD = re.compile(r"\w+(?:-\w+)*")
