@@ -116,7 +116,7 @@ class Herrangschikker:
     getraind_op: str
     vragen: int
 
-    def kansen(self, x: np.ndarray) -> np.ndarray:
+    def scores(self, x: np.ndarray) -> np.ndarray:
         """Per row, the logistic model's output (0 to 1): an ordering score within one
         search, not a calibrated probability of relevance."""
         z = (x - np.asarray(self.gemiddelde)) / np.asarray(self.schaal)
@@ -165,14 +165,14 @@ def voor(embedder: str) -> Herrangschikker | None:
 
 
 def herorden(
-    kandidaten: Sequence[int], kansen: np.ndarray, volgorde: Sequence[int]
+    kandidaten: Sequence[int], model_scores: np.ndarray, volgorde: Sequence[int]
 ) -> tuple[list[int], dict[int, float]]:
-    """The candidates by the model's probability (ties in fused order), then the rest of
-    the fused order; scores that descend along it: the probability for candidates, and
-    for the rest a little under the lowest of those, still in fused order."""
-    paren = sorted(zip(kandidaten, kansen.tolist(), strict=True), key=lambda p: -p[1])
+    """The candidates by the model's score (ties in fused order), then the rest of the
+    fused order; scores that descend along it: the model's for candidates, and for the
+    rest a little under the lowest of those, still in fused order."""
+    paren = sorted(zip(kandidaten, model_scores.tolist(), strict=True), key=lambda p: -p[1])
     nieuw = [cid for cid, _ in paren]
-    scores = {cid: kans for cid, kans in paren}
+    scores = dict(paren)
     rest = [cid for cid in volgorde if cid not in scores]
     laagste = min(scores.values(), default=1.0)
     for i, cid in enumerate(rest):

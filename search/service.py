@@ -52,6 +52,11 @@ class Zoekvraag:
     # whose factors were coded by its author: text recognition would add ones it lacks.
     herken: bool = True
 
+    @property
+    def vrije_tekst(self) -> str:
+        """The description without the quotes that mark required phrases."""
+        return self.tekst.replace('"', " ").strip()
+
     def controleer(self) -> None:
         if self.modus not in MODI:
             raise ZoekFout(f"onbekende modus '{self.modus}'; kies uit {', '.join(MODI)}")
@@ -99,23 +104,23 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
     herkend = herken_factoren(vraag.tekst) if vraag.herken else []
     query_factoren = list(dict.fromkeys([*vraag.factoren, *herkend]))
     frases = phrases(vraag.tekst)
-    vrije_tekst = vraag.tekst.replace('"', " ").strip()
+    vrije_tekst = vraag.vrije_tekst
 
     with Session(kb.engine) as s:
-        rang = _rangschik(s, kb, vraag, vrije_tekst)
+        rang = _rangschik(s, kb, vraag)
         volgorde, scores = rang.volgorde, rang.scores
         # Not when the user chose factors: the model was trained on descriptions alone,
         # and it would push the cases sharing the chosen factors back down.
         model = None if vraag.factoren else herrangschikken.voor(index.embedder.name)
         if model is not None and rang.kenmerken is not None and rang.kandidaten:
             volgorde, scores = herrangschikken.herorden(
-                rang.kandidaten, model.kansen(rang.kenmerken), volgorde
+                rang.kandidaten, model.scores(rang.kenmerken), volgorde
             )
         beste, beste_themas = rang.beste, rang.beste_themas
         # Named in the explanation: after reranking it need not be the first result shown.
         beste_ref = (
             s.exec(select(CasusRij.ref).where(CasusRij.id == beste)).first()
-            if beste is not None
+            if beste is not None and beste_themas
             else None
         )
 
@@ -141,9 +146,7 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
                 # Why a case of the same kind came up: the themes it shares with the best match.
                 thema_bron = beste_themas if cid != beste else set()
                 resultaten.append(
-                    _resultaat(
-                        rij, scores[cid], vrije_tekst, query_factoren, thema_bron, beste_ref
-                    )
+                    _resultaat(rij, scores[cid], vrije_tekst, query_factoren, thema_bron, beste_ref)
                 )
                 if len(resultaten) >= vraag.limit:
                     break
@@ -166,7 +169,7 @@ def kandidaatkenmerken(kb: Casusbank, vraag: Zoekvraag) -> tuple[list[str], np.n
     vraag.controleer()
     kb.index.ensure_current()
     with Session(kb.engine) as s:
-        r = _rangschik(s, kb, vraag, vraag.tekst.replace('"', " ").strip())
+        r = _rangschik(s, kb, vraag)
         refs = {
             cid: ref
             for cid, ref in s.exec(
@@ -177,10 +180,10 @@ def kandidaatkenmerken(kb: Casusbank, vraag: Zoekvraag) -> tuple[list[str], np.n
     return [refs[c] for c in r.kandidaten], r.kenmerken if r.kenmerken is not None else leeg
 
 
-def _rangschik(s: Session, kb: Casusbank, vraag: Zoekvraag, vrije_tekst: str) -> _Rangschikking:
+def _rangschik(s: Session, kb: Casusbank, vraag: Zoekvraag) -> _Rangschikking:
     """The fused order of the visible cases that pass the filters; for hybrid search
     with text also the theme feedback and the reranker's features."""
-    index = kb.index
+    index, vrije_tekst = kb.index, vraag.vrije_tekst
     toegestaan = _toegestane_ids(s, vraag.filters)
     uit = _verborgen_ids(s, vraag.kijker)
     if vraag.uitsluiten:
