@@ -89,7 +89,12 @@ def lijst(
         telling = zichtbaar(_met_tekst(
             apply_filters(select(func.count()).select_from(CasusRij), filters), tekst), kijker)
         totaal = int(s.exec(telling).one())
-        ongepubliceerd = int(s.exec(telling.where(CasusRij.status != Status.gepubliceerd)).one())
+        # Without a viewer only published cases are visible: no second count needed.
+        ongepubliceerd = (
+            int(s.exec(telling.where(CasusRij.status != Status.gepubliceerd)).one())
+            if kijker is not None
+            else 0
+        )
         stmt = zichtbaar(_met_tekst(apply_filters(select(CasusRij), filters), tekst), kijker)
         rijen = s.exec(stmt.order_by(CasusRij.ref).offset(offset).limit(limit)).all()
         return Pagina([naar_casus(r) for r in rijen], totaal, limit, offset,
