@@ -215,7 +215,7 @@ def eval_(
     ] = None,
 ) -> None:
     """Meet de zoekkwaliteit: nDCG@10, recall@10 en MRR per modus op search/eval_queries.yaml
-    (of op de set van --vragen, zoals search/eval_queries_2.yaml)."""
+    (of op de set van --vragen, zoals search/eval_queries_2.yaml of _3.yaml)."""
     from kb.settings import Settings
     from search import herrangschikken
     from search.evaluate import (

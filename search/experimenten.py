@@ -628,7 +628,19 @@ def tweede_set() -> None:
     vector) still lose?"""
     from search.evaluate import QUERIES_2
 
-    p = Proef(vragen=QUERIES_2)
+    _nieuwe_set(QUERIES_2)
+
+
+def derde_set() -> None:
+    """The same checks on the third set (search/eval_queries_3.yaml), written blind
+    after the reranker was adopted (which `python -m search.herrangschikken` measures)."""
+    from search.evaluate import QUERIES_3
+
+    _nieuwe_set(QUERIES_3)
+
+
+def _nieuwe_set(vragen: Path) -> None:
+    p = Proef(vragen=vragen)
     q, pvecs, bm25 = p.vraagvectoren(), p.vectoren(_titel_beschrijving(p)), p.bm25()
     dense = p.dense(q, pvecs)
     p.rapport("zonder thema-feedback", {"dense": dense, "bm25": bm25})
@@ -852,6 +864,7 @@ EXPERIMENTEN = {
         kenmerktekst,
         naast_themas,
         tweede_set,
+        derde_set,
         gewichten,
         thema_idf,
         use,
