@@ -4,10 +4,12 @@ typer writes its help and errors in English ("Show this message and exit.", "Mis
 argument 'tekst'."), between our own Dutch texts. typer looks a few texts up through
 `gettext` in `typer.core` (`vertaal` takes that lookup's place), keeps its panel titles
 as module constants in `typer.rich_utils` (set here), and writes the rest in the copy of
-click it carries (`typer._click`: the usage line, the missing-parameter error, the help
-option; adjusted here). A text without a translation stays as it was, and another typer
-without that copy of click is left alone: a newer typer can leave a text English, never
-break one.
+click it carries (`typer._click`: the usage line, the missing-parameter and bad-value
+errors, the help option; adjusted here). A value of the wrong type ("--limit tien") is
+refused with pydantic's first error message, which typer reads in `typer._display`;
+the common ones get Dutch here by their error type. A text without a translation stays
+as it was, and another typer without that copy of click is left alone: a newer typer
+can leave a text English, never break one.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ VERTALINGEN: dict[str, str] = {
 }
 
 _SOORT = {"argument": "Argument", "option": "Optie", "parameter": "Parameter"}
+
+# pydantic's error types (stable, unlike its English messages) for a value of the wrong type.
+TYPEFOUTEN: dict[str, str] = {
+    "int_parsing": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "float_parsing": "moet een getal zijn",
+    "bool_parsing": "moet ja of nee zijn (true/false)",
+}
 
 
 def vertaal(tekst: str) -> str:
@@ -85,6 +95,21 @@ def _nederlands_in_typers_click() -> None:
 
     exceptions.MissingParameter.format_message = format_message  # type: ignore[method-assign]
 
+    ongeldig = exceptions.BadParameter.format_message
+
+    def format_ongeldig(self: Any) -> str:
+        tekst = ongeldig(self)
+        for engels, nl in (
+            ("Invalid value for ", "Ongeldige waarde voor "),
+            ("Invalid value: ", "Ongeldige waarde: "),
+        ):
+            if tekst.startswith(engels):
+                return nl + tekst[len(engels) :]
+        return tekst
+
+    exceptions.BadParameter.format_message = format_ongeldig  # type: ignore[method-assign]
+    _nederlandse_typefouten()
+
     help_optie = decorators.help_option
 
     def help_option(*args: Any, **kwargs: Any) -> Any:
@@ -102,3 +127,23 @@ def _nederlands_in_typers_click() -> None:
     decorators.help_option = help_option
     if hasattr(core, "help_option"):
         core.help_option = help_option  # type: ignore[attr-defined]
+
+
+def _nederlandse_typefouten() -> None:
+    """pydantic's message for a value of the wrong type, in Dutch where its type is known;
+    typer imported `get_error_msg` by name into the modules that use it."""
+    try:
+        from typer import _coercion, _display, _param_types
+    except ImportError:  # another typer
+        return
+    engels = _display.get_error_msg
+
+    def get_error_msg(exc: Any) -> str:
+        fouten = exc.errors() if hasattr(exc, "errors") else []
+        if fouten and fouten[0].get("type") in TYPEFOUTEN:
+            return TYPEFOUTEN[fouten[0]["type"]]
+        return str(engels(exc))
+
+    for module in (_display, _coercion, _param_types):
+        if hasattr(module, "get_error_msg"):
+            module.get_error_msg = get_error_msg  # type: ignore[attr-defined]

@@ -23,3 +23,11 @@ def test_a_missing_argument_and_an_unknown_command_are_said_in_dutch() -> None:
     assert "Argument ontbreekt: 'tekst'." in ontbreekt.output and "Missing" not in ontbreekt.output
     onbekend = runner.invoke(app, ["zoekk"])
     assert "Onbekende opdracht 'zoekk'." in onbekend.output
+
+
+def test_a_value_of_the_wrong_type_is_refused_in_dutch() -> None:
+    for waarde in ("tien", "2.5"):
+        uit = runner.invoke(app, ["search", "verzuim", "--limit", waarde])
+        assert uit.exit_code == 2
+        assert "Ongeldige waarde voor '--limit' / '-n': moet een geheel getal zijn" in uit.output
+        assert "Invalid value" not in uit.output and "Input should" not in uit.output
