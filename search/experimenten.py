@@ -17,10 +17,13 @@ docs/zoekkwaliteit.md), so their figures can be printed again.
     python -m search.experimenten kenmerktekst   # structured fields written out as text
     python -m search.experimenten naast_themas   # theme centroids, smoothing, feedback with themes
     python -m search.experimenten tweede_set     # choices made on the first set, on the second
+    python -m search.experimenten derde_set      # the same checks on the blind third set
     python -m search.experimenten gewichten      # RRF weights chosen on one set, tried on the other
     python -m search.experimenten thema_idf      # theme feedback with rare themes counting more
     python -m search.experimenten use            # Google's multilingual USE next to / instead of e5
     python -m search.experimenten afkortingen    # abbreviations in the query written out
+    python -m search.experimenten signalen       # more signals / training data for the reranker
+    python -m search.experimenten schaal         # 2,000 synthetic cases added; dense centring
 
 Every nDCG@10 is printed over all queries, each half (odd/even id) and each
 length class: a change counts only when it holds on both halves.
@@ -845,6 +848,221 @@ def afkortingen() -> None:
                 print(f"  {q['id']} {voor:.3f} -> {na:.3f}  ...{teksten[i][-60:]}")
 
 
+SCHAAL = 2000
+
+
+def schaal() -> None:
+    """The seed corpus plus `SCHAAL` synthetic cases (search.bench's recombined seed
+    sentences, really embedded), on all three query sets: does the reranker, trained
+    where every case is in every list, still help when most candidates are cases it
+    never saw, and how much of each top 10 do the synthetic cases take? They count as
+    not relevant, although each holds sentences of about a fifth of the seed cases:
+    the absolute figures say little, the comparison of fusion and reranker does."""
+    import tempfile
+
+    from kb.schema import valideer
+    from kb.service import Casusbank
+    from kb.settings import Settings
+    from kb.store import save_cases
+    from search import herrangschikken
+    from search.bench import synthesise
+    from search.evaluate import QUERIES, QUERIES_2, QUERIES_3, K, laad_queries, meet
+    from search.service import Zoekvraag, zoek
+
+    with tempfile.TemporaryDirectory() as tmp:
+        kb = Casusbank(Settings.for_dir(Path(tmp), seeds_dir=PROJECT_ROOT / "seeds"))
+        kb.seed_if_empty()
+        data = synthesise(SCHAAL, seed=3)
+        for d in data:  # not the seed case's own title, which would match too well
+            d["titel"] = " ".join(d["beschrijving"].split()[:8])
+        with kb.session() as s:
+            save_cases(s, [c for c in (valideer(d)[0] for d in data) if c is not None])
+
+        def voortgang(stap: str, gedaan: int, totaal: int) -> None:
+            if gedaan % 512 == 0 or gedaan == totaal:
+                print(f"  {stap}: {gedaan}/{totaal}", file=sys.stderr)
+
+        print(f"{SCHAAL} synthetische casussen inbedden...", file=sys.stderr)
+        kb.index.sync(voortgang)
+        print(f"{kb.count()} casussen; nDCG@{K}, recall@{K}, aandeel synthetisch in de top {K}")
+        for pad in (QUERIES, QUERIES_2, QUERIES_3):
+            qs = laad_queries(pad)
+            for naam, modus, model in (
+                ("dense", "dense", None),
+                ("bm25", "bm25", None),
+                ("fusie", "hybrid", None),
+                ("herrangschikt", "hybrid", herrangschikken.standaard()),
+            ):
+                with herrangschikken.gebruik(model):
+                    refs = [
+                        [
+                            r["ref"]
+                            for r in zoek(kb, Zoekvraag(q["vraag"], limit=K, modus=modus))[
+                                "results"
+                            ]
+                        ]
+                        for q in qs
+                    ]
+                m = meet(refs, qs)
+                synth = sum(r.startswith("BENCH") for rs in refs for r in rs) / (K * len(qs))
+                print(f"{pad.name:<20} {naam:<14} {m.ndcg:.3f}  {m.recall:.3f}  {synth:.2f}")
+        print(f"\ndense gecentreerd, met {SCHAAL} synthetische casussen:")
+        _centreren(kb)
+    from search.evaluate import eval_kb
+
+    print("\ndense gecentreerd, alleen de seedcasussen:")
+    _centreren(eval_kb())
+
+
+def _centreren(kb: Any) -> None:
+    """Dense nDCG@10 per query set, plain and with the mean case vector subtracted from
+    cases and query (centring, against texts that are close to every query)."""
+    import faiss
+    from sqlmodel import select
+
+    from kb.models import CasusRij
+    from search.evaluate import QUERIES, QUERIES_2, QUERIES_3, K, laad_queries, meet
+    from search.index import MAX_CHUNKS
+
+    index = kb.index
+    index.ensure_current()
+    index._load()  # the stored vectors themselves, as the index holds them
+    with kb.session() as s:
+        ref = {int(i): r for i, r in s.exec(select(CasusRij.id, CasusRij.ref))}
+    ids = faiss.vector_to_array(index._faiss.id_map)
+    vectoren = index._faiss.index.reconstruct_n(0, index._faiss.ntotal)
+    casus = ids // MAX_CHUNKS
+    midden = vectoren.mean(axis=0)
+
+    def norm(x: np.ndarray) -> np.ndarray:
+        return x / np.linalg.norm(x, axis=-1, keepdims=True)
+
+    def top(scores: np.ndarray) -> list[str]:
+        gezien: list[str] = []
+        for j in np.argsort(-scores):
+            if (r := ref[int(casus[j])]) not in gezien:
+                gezien.append(r)
+                if len(gezien) == K:
+                    break
+        return gezien
+
+    for pad in (QUERIES, QUERIES_2, QUERIES_3):
+        qs = laad_queries(pad)
+        vragen = np.vstack([index.embedder.embed_query(q["vraag"]) for q in qs])
+        gewoon = meet([top(vectoren @ v) for v in vragen], qs)
+        c = norm(vectoren - midden)
+        gecentreerd = meet([top(c @ norm(v - midden)) for v in vragen], qs)
+        print(f"{pad.name:<20} gewoon {gewoon.ndcg:.3f}  gecentreerd {gecentreerd.ndcg:.3f}")
+
+
+EXTRA_SIGNALEN = ("cos_eerste", "cos_eerste_3", "themas_eerste_3", "dekking", "factoren")
+
+
+def _signaalrijen(kb: Any, pad: Path) -> list[tuple[dict[str, Any], list[str], np.ndarray]]:
+    """Per query: its candidates' refs and the reranker's seven signals followed by
+    `EXTRA_SIGNALEN`: cosine to the first result of the first fusion, mean cosine to the
+    first three fused, how many of those three share a theme with it, the share of the
+    query's terms it contains, and how many factors recognised in the query it has."""
+    from sqlmodel import Session, select
+
+    from kb.models import CasusRij, CasusWaarde
+    from search.evaluate import laad_queries
+    from search.explain import herken_factoren
+    from search.index import MAX_CHUNKS
+    from search.lexical import tokens
+    from search.service import Zoekvraag, _rangschik
+    from search.text import lexical_text
+
+    index = kb.index
+    index.ensure_current()
+    index._load()
+    with Session(kb.engine) as s:
+        rijen = {int(r.id): r for r in s.exec(select(CasusRij))}
+        termen = {i: set(tokens(lexical_text(r))) for i, r in rijen.items()}
+        waarden: dict[tuple[int, str], set[str]] = {}
+        for cid, veld, w in s.exec(
+            select(CasusWaarde.casus_id, CasusWaarde.veld, CasusWaarde.waarde)
+        ):
+            waarden.setdefault((cid, veld), set()).add(w)
+    vec = {i: index._faiss.reconstruct(i * MAX_CHUNKS) for i in rijen}
+    rijen_uit = []
+    for q in laad_queries(pad):
+        vraag = Zoekvraag(q["vraag"])
+        with Session(kb.engine) as s:
+            r = _rangschik(s, kb, vraag)
+        eerste, drie = r.beste, r.kandidaten[:3]
+        qt, hf = set(tokens(vraag.vrije_tekst)), set(herken_factoren(vraag.tekst))
+
+        def th(c: int) -> set[str]:
+            return waarden.get((c, "themas"), set())
+
+        extra = [
+            [
+                1.0 if c == eerste else float(vec[c] @ vec[eerste]),
+                float(np.mean([vec[c] @ vec[t] for t in drie if t != c] or [1.0])),
+                float(sum(1 for t in drie if t != c and th(c) & th(t))),
+                len(qt & termen[c]) / max(len(qt), 1),
+                float(len(hf & waarden.get((c, "factoren"), set()))),
+            ]
+            for c in r.kandidaten
+        ]
+        assert r.kenmerken is not None
+        x = np.hstack([r.kenmerken, np.asarray(extra).reshape(len(r.kandidaten), -1)])
+        rijen_uit.append((q, [rijen[c].ref for c in r.kandidaten], x))
+    return rijen_uit
+
+
+def signalen() -> None:
+    """More signals and more training data for the reranker: trained on one set (or two),
+    measured on the others, with the seven committed signals and with each extra one."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from search.evaluate import QUERIES, QUERIES_2, QUERIES_3, eval_kb, meet_per_deel
+    from search.herrangschikken import KENMERKEN
+
+    kb = eval_kb()
+    sets = {"1": QUERIES, "2": QUERIES_2, "3": QUERIES_3}
+    data = {naam: _signaalrijen(kb, pad) for naam, pad in sets.items()}
+    namen = [*KENMERKEN, *EXTRA_SIGNALEN]
+
+    def train(rijen: list[Any], kolommen: list[int]) -> Callable[[np.ndarray], np.ndarray]:
+        x = np.vstack([r[2][:, kolommen] for r in rijen])
+        y = [int(q["relevant"].get(ref, 0) >= 1) for q, refs, _ in rijen for ref in refs]
+        w = [3.0 if q["relevant"].get(ref, 0) == 2 else 1.0 for q, refs, _ in rijen for ref in refs]
+        schaal = StandardScaler().fit(x)
+        lr = LogisticRegression(C=1.0, max_iter=3000).fit(schaal.transform(x), y, sample_weight=w)
+        return lambda z: schaal.transform(z) @ lr.coef_[0]
+
+    def meet_op(rijen: list[Any], f: Callable[[np.ndarray], np.ndarray], kol: list[int]) -> str:
+        rankings = []
+        for _q, refs, x in rijen:
+            score = f(x[:, kol])
+            rankings.append([refs[i] for i in np.argsort(-score, kind="stable")])
+        m = meet_per_deel(rankings, [q for q, _, _ in rijen])
+        return f"{m['alle'].ndcg:.3f} ({m['oneven'].ndcg:.3f}/{m['even'].ndcg:.3f})"
+
+    richtingen = [("2", "1"), ("1", "2"), ("2", "3"), ("1+2", "3"), ("2+3", "1"), ("1+3", "2")]
+    print("hybrid nDCG@10 (oneven/even), getraind op set -> gemeten op set")
+    print(
+        "fusie: "
+        + ", ".join(
+            f"set {n} {meet_op(d, lambda z: -np.arange(len(z)), [0])}" for n, d in data.items()
+        )
+    )
+    for label, extra in [
+        ("de zeven", []),
+        *[(f"+ {e}", [e]) for e in EXTRA_SIGNALEN],
+        ("+ alle vijf", list(EXTRA_SIGNALEN)),
+    ]:
+        kol = [namen.index(n) for n in [*KENMERKEN, *extra]]
+        uit = []
+        for van, naar in richtingen:
+            rijen = [r for n in van.split("+") for r in data[n]]
+            uit.append(f"{van}->{naar} {meet_op(data[naar], train(rijen, kol), kol)}")
+        print(f"{label:<18} " + " | ".join(uit))
+
+
 EXPERIMENTEN = {
     f.__name__: f
     for f in (
@@ -869,6 +1087,8 @@ EXPERIMENTEN = {
         thema_idf,
         use,
         afkortingen,
+        schaal,
+        signalen,
     )
 }
 
