@@ -211,6 +211,15 @@ _PATRONEN: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("volle_naam", re.compile(rf"\b{_HOOFD}\s+{_HOOFD}(?:\s+{_HOOFD})?")),
+    # A surname with its particle capitalised, as written without a first name or title:
+    # "De Vries belde", "gesprek met De Boer", "(Van der Berg)". See `_is_tussenvoegselnaam`.
+    (
+        "tussenvoegsel_naam",
+        re.compile(
+            rf"(?<![\w\-])(?:De|Den|Van|Ter|Ten|Uit)(?:\s+(?:de|der|den|het|'t|te|ter|ten))?"
+            rf"\s+{_HOOFD}"
+        ),
+    ),
 )
 
 # deduce tag -> our soort; tags not listed here are ignored (ages, hospitals).
@@ -254,6 +263,41 @@ BEROEPSNAMEN = frozenset(
         "smid",
     ]
 )
+# Ordinary words that deduce's name lists also hold ("niks", "koos" of kiezen, "zwart" in
+# "werkt zwart"): in text without capitals they are no name. Found by running the check
+# below over the seed cases, the query sets and the leerpaden (all lowercase words that
+# are in a name list and not in deduce's common words); capitalised, they still count.
+_GEWOON_IN_KLEINE_LETTERS = frozenset(
+    [
+        "advocaat",
+        "blok",
+        "boot",
+        "bouw",
+        "brak",
+        "bron",
+        "broers",
+        "dingen",
+        "hek",
+        "jongens",
+        "kern",
+        "koos",
+        "mager",
+        "middag",
+        "niks",
+        "rouw",
+        "schat",
+        "schoof",
+        "schreven",
+        "sloot",
+        "stok",
+        "streng",
+        "winkels",
+        "zwart",
+    ]
+)
+# Of the twenty most common Dutch surnames with a particle, the one deduce also knows as
+# a place (a hamlet); other particle + place combinations (Ten Boer, De Bilt) are places.
+_ACHTERNAAM_OOK_DORP = frozenset(["de boer"])
 _AANSPREKING = re.compile(
     r"\b(?:meneer|mevrouw|mw|mr|dhr|mevr|juf|meester|meneertje)\.?\s*$", re.IGNORECASE
 )
@@ -309,6 +353,7 @@ class AnonymityGuard:
         self._achternamen = structs["surname"]
         toegestaan = _lees_toegestaan()
         self._frases = tuple(w for w in toegestaan if " " in w)
+        self._frase_begin = frozenset(f.split()[0] for f in self._frases)
         self._toegestaan = frozenset(w for w in toegestaan if " " not in w) | _vocabulaire_woorden()
 
     def _is_plaats(self, tekst: str) -> bool:
@@ -384,6 +429,11 @@ class AnonymityGuard:
                 if soort == "cijferreeks":
                     cijfers = re.sub(r"\D", "", gevonden)
                     gevonden_soort = "bsn" if elfproef(cijfers) else "nummer"
+                elif soort == "tussenvoegsel_naam":
+                    if self._is_tussenvoegselnaam(gevonden, tekst[: m.start()]):
+                        eind = m.start() + len(gevonden)
+                        result.append(Bevinding("naam", gevonden, m.start(), eind))
+                    continue
                 elif soort in ("rol_naam", "naam", "volle_naam"):
                     naam = self._naam_in(gevonden, tekst[: m.start()], soort)
                     if naam is None:
@@ -460,6 +510,34 @@ class AnonymityGuard:
             return None
         return gevonden[gevonden.index(woorden[0]) :]
 
+    def _is_tussenvoegselnaam(self, gevonden: str, context_voor: str) -> bool:
+        """'De Vries', 'Van der Berg': after a capitalised particle, a capitalised word is
+        a surname, also at the start of a sentence, where "De" is capitalised anyway (in
+        Dutch the word after it then keeps its capital only as a name). Not a name: an
+        allowed word or organisation (De Raad, Van Halt), an abbreviation, an adjective of
+        origin (De Poolse jongen, Van Turkse komaf), a place that is no common surname
+        (De Bilt, Den Haag) or an ordinary word (De Brug). deduce's surname list decides
+        first: De Boer and De Vries are also villages. After a title the title's own
+        pattern finds the name with its title ("mevrouw De Boer")."""
+        if _AANSPREKING.search(context_voor) or re.search(r"(?i)\bde heer\s*$", context_voor):
+            return False
+        woord = gevonden.split()[-1]
+        laag = woord.lower()
+        if (
+            woord.isupper()
+            or laag in self._toegestaan
+            or laag in self._frase_begin  # De William Schrikker Jeugdbescherming
+            or re.search(r"(?:se|sche)$", laag)
+        ):
+            return False
+        if self._is_plaats(gevonden):  # Ten Boer, Den Haag, De Bilt
+            return gevonden.lower() in _ACHTERNAAM_OOK_DORP
+        if [woord] in self._achternamen:
+            return True
+        if self._is_plaats(woord):
+            return False
+        return not self._gewone_woorden_alleen(woord)
+
     def _is_schoolnaam(self, gevonden: str) -> bool:
         """A school word with a name: 'basisschool De Regenboog' is one even though
         'regenboog' is an ordinary word; 'school Leerplicht' or 'het lyceum' is none."""
@@ -508,7 +586,11 @@ class AnonymityGuard:
         result = []
         for m in _WOORD.finditer(tekst):
             woord = m.group(0)
-            if len(woord) < 3 or self._gewone_woorden_alleen(woord):
+            if (
+                len(woord) < 3
+                or woord in _GEWOON_IN_KLEINE_LETTERS
+                or self._gewone_woorden_alleen(woord)
+            ):
                 continue
             titel = woord.title()
             if [titel] in self._voornamen or [titel] in self._achternamen:

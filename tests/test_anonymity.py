@@ -65,6 +65,47 @@ def test_after_a_title_or_role_a_place_name_is_a_surname(tekst: str, naam: str) 
 
 
 @pytest.mark.parametrize(
+    "tekst,naam",
+    [
+        ("De Vries belde de school.", "De Vries"),
+        ("De Boer kwam niet op de afspraak.", "De Boer"),
+        ("Gesprek met Van der Linden over het verzuim.", "Van der Linden"),
+        ("Vader (Van den Heuvel) belde terug.", "Van den Heuvel"),
+        ("Daarna kwam De Wit nog langs.", "De Wit"),
+    ],
+)
+def test_a_surname_with_a_capitalised_particle_is_a_name_without_a_title(
+    tekst: str, naam: str
+) -> None:
+    """Written without first name or title, the capital on De/Van marks the surname,
+    also where the surname is a village too (De Boer, De Vries)."""
+    assert ("naam", naam) in soorten(tekst)
+
+
+@pytest.mark.parametrize(
+    "tekst",
+    [
+        "De Raad adviseerde een pv; van Halt kwam een negatief advies.",
+        "De Poolse jongen woont sinds kort in Den Haag, daarvoor in Ten Boer.",
+        "Van Turkse komaf; het gezin verhuisde naar De Bilt.",
+        "De William Schrikker Jeugdbescherming voert de ots uit.",
+        "De Kinderbescherming deed onderzoek, De GGD sloot aan.",
+    ],
+)
+def test_a_capitalised_particle_before_an_organisation_place_or_origin_is_no_name(
+    tekst: str,
+) -> None:
+    assert soorten(tekst) == []
+
+
+def test_ordinary_words_in_a_lowercase_query_are_no_names() -> None:
+    """Officers type queries without capitals; 'niks' and 'zwart' are in deduce's name
+    lists, but a name in the same query is still found."""
+    assert soorten("jeugdarts ziet niks, jongen werkt zwart, pv?") == []
+    assert ("naam", "samira") in soorten("samira zit thuis, jeugdarts ziet niks")
+
+
+@pytest.mark.parametrize(
     "tekst",
     [
         "Moeder spreekt alleen Frans; vader is in Marokko. Verder is er contact met Veilig Thuis.",
