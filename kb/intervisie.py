@@ -80,7 +80,8 @@ def _sessie_rij(s: Session, code: str) -> IntervisieRij:
     rij = s.exec(select(IntervisieRij).where(IntervisieRij.code == normaliseer_code(code))).first()
     if rij is None:
         raise OnbekendeSessie(
-            f"Er is geen intervisiesessie met code '{code}'. Controleer de code bij de begeleider."
+            f"Er is geen intervisiesessie met code '{code}'. Controleer de code bij de "
+            "begeleider; een verwijderde sessie is er niet meer."
         )
     return rij
 
@@ -298,17 +299,27 @@ def deelnemer(kb: Casusbank, code: str, sleutel: str | None) -> Deelnemer | None
         return Deelnemer(d.id, d.naam) if d and d.id is not None else None
 
 
-def antwoord(kb: Casusbank, code: str, wie: Deelnemer, keuze: Keuze) -> None:
+def antwoord(
+    kb: Casusbank, code: str, wie: Deelnemer, keuze: Keuze, *, voor_casus: int | None = None
+) -> None:
     """Record or change the participant's answer to the current case, until the reveal.
 
     The group, the facilitator and the verslag see the motivation, so one with personal
-    data is refused (`Persoonsgegevens`).
+    data is refused (`Persoonsgegevens`). `voor_casus` is the number of the case the
+    answer was written for (the form carries it): when the facilitator has moved on in
+    the meantime, the answer is refused rather than counted for a case its writer never
+    saw.
     """
     eis_anoniem("motivatie", keuze.motivatie)
     with kb.session() as s:
         rij = _sessie_rij(s, code)
         if rij.afgesloten:
             raise IntervisieFout("Deze sessie is afgesloten; antwoorden kan niet meer.")
+        if voor_casus is not None and voor_casus != rij.huidige_ronde:
+            raise IntervisieFout(
+                f"Uw antwoord was voor casus {voor_casus}, maar de begeleider is al naar "
+                f"casus {rij.huidige_ronde} gegaan; het telt niet mee."
+            )
         ronde = _open_ronde(s, rij)
         if ronde.onthuld:
             raise IntervisieFout(

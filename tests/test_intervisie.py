@@ -206,11 +206,11 @@ def test_a_full_session_through_the_pages(app: FastAPI, begeleider: TestClient) 
     assert begeleider.post(f"/intervisie/{code}/onthullen",
                            follow_redirects=False).status_code == 303
     gewijzigd = anna.get(f"/intervisie/{code}/stand?versie={versie.group(1)}")
-    assert gewijzigd.headers.get("HX-Refresh") == "true"
+    assert gewijzigd.headers.get("HX-Redirect") == f"/intervisie/{code}"
     onthuld = anna.get(f"/intervisie/{code}").text
     assert "Wat de leerplichtambtenaar besloot" in onthuld and "Hetzelfde besluit" in onthuld
 
-    assert begeleider.post(f"/intervisie/{code}/afsluiten",
+    assert begeleider.post(f"/intervisie/{code}/afsluiten", data={"bevestig": "ja"},
                            follow_redirects=False).status_code == 303
     verslag = begeleider.get(f"/intervisie/{code}/samenvatting").text
     assert "Anna" in verslag and "Bram" in verslag and "data-afdrukken" in verslag
@@ -277,6 +277,64 @@ def _audit(kb: Casusbank, actie: str) -> list[tuple[str | None, str | None, str 
                 for r in audit.lees(s, actie=actie, limit=None).regels]
 
 
+def test_an_answer_written_for_an_earlier_case_is_refused_not_counted_for_the_next(
+    app: FastAPI, begeleider: TestClient, kb: Casusbank
+) -> None:
+    """The form carries the number of its case: a participant who sends it after the
+    facilitator moved on gets it back with a message, and nothing is stored."""
+    lp = gebruiker(kb, "lp")
+    code = intervisie.start(kb, lp, refs=["SEED-010", "SEED-020"])
+    anna = deelnemer(app, code, "Anna")
+    formulier = anna.get(f"/intervisie/{code}").text
+    assert 'name="casus" value="1"' in formulier
+    intervisie.onthul(kb, code, lp)
+    intervisie.volgende(kb, code, lp)
+    r = anna.post(f"/intervisie/{code}/antwoord", data={
+        "csrf": csrf_uit(formulier), "casus": "1", "besluit": "pv", "pv_tegen": "ouders",
+        "motivatie": "Ouders werken niet mee."}, follow_redirects=False)
+    assert r.status_code == 422
+    assert "Uw antwoord was voor casus 1" in r.text and "het telt niet mee" in r.text
+    assert intervisie.stand(kb, code).ronde.antwoorden == []
+
+
+def test_a_late_answer_after_the_reveal_is_shown_back_with_the_reason(
+    app: FastAPI, kb: Casusbank
+) -> None:
+    lp = gebruiker(kb, "lp")
+    code = intervisie.start(kb, lp, refs=["SEED-010"])
+    anna = deelnemer(app, code, "Anna")
+    formulier = anna.get(f"/intervisie/{code}").text
+    intervisie.onthul(kb, code, lp)
+    r = anna.post(f"/intervisie/{code}/antwoord", data={
+        "csrf": csrf_uit(formulier), "casus": "1", "besluit": "geen_pv",
+        "motivatie": "Eerst hulp inzetten."}, follow_redirects=False)
+    assert r.status_code == 422
+    assert "al onthuld; uw antwoord telt niet meer mee" in r.text
+    assert "Eerst hulp inzetten." in r.text
+
+
+def test_closing_and_deleting_a_session_need_the_tick_box(
+    begeleider: TestClient, kb: Casusbank
+) -> None:
+    """Neither can be undone; a click alone changes nothing and says why."""
+    code = intervisie.start(kb, gebruiker(kb, "lp"), refs=["SEED-042"])
+    r = begeleider.post(f"/intervisie/{code}/afsluiten", follow_redirects=True)
+    assert "Vink aan dat u de sessie wilt afsluiten" in r.text
+    assert not intervisie.stand(kb, code).afgesloten
+    r = begeleider.post(f"/intervisie/{code}/verwijderen", follow_redirects=True)
+    assert "Vink aan dat u de sessie en alle antwoorden wilt verwijderen" in r.text
+    assert intervisie.stand(kb, code).code == code
+    assert "Deelnemers gaan naar" in begeleider.get(f"/intervisie/{code}/begeleiden").text
+    begeleider.post(f"/intervisie/{code}/afsluiten", data={"bevestig": "ja"})
+    # A closed session no longer invites anyone in.
+    assert "Deelnemers gaan naar" not in begeleider.get(f"/intervisie/{code}/begeleiden").text
+    r = begeleider.post(f"/intervisie/{code}/verwijderen", data={"bevestig": "ja"},
+                        follow_redirects=False)
+    assert r.status_code == 303
+    with pytest.raises(intervisie.OnbekendeSessie, match="verwijderde sessie"):
+        intervisie.stand(kb, code)
+
+
 def test_a_session_stays_readable_when_its_current_case_is_deleted(
     app: FastAPI, begeleider: TestClient, kb: Casusbank
 ) -> None:
@@ -295,12 +353,12 @@ def test_a_session_stays_readable_when_its_current_case_is_deleted(
     assert "inmiddels verwijderd" in deelnemerpagina.text and 'name="besluit"' not in deelnemerpagina.text
     # The participant's page reloads itself to show that the case has gone.
     assert anna.get(f"/intervisie/{code}/stand?versie={versie.group(1)}").headers.get(
-        "HX-Refresh") == "true"
+        "HX-Redirect") == f"/intervisie/{code}"
 
     assert begeleider.post(f"/intervisie/{code}/volgende",
                            follow_redirects=False).headers["location"].endswith("/begeleiden")
     assert "Casus 2 van 2" in begeleider.get(f"/intervisie/{code}/begeleiden").text
-    begeleider.post(f"/intervisie/{code}/afsluiten")
+    begeleider.post(f"/intervisie/{code}/afsluiten", data={"bevestig": "ja"})
     verslag = begeleider.get(f"/intervisie/{code}/samenvatting")
     assert verslag.status_code == 200 and "Deze casus is inmiddels verwijderd" in verslag.text
     assert "Deze casus is inmiddels verwijderd" in begeleider.get(
@@ -350,10 +408,10 @@ def test_starting_closing_exporting_and_deleting_are_in_the_audit_log_without_na
     anna = deelnemer(app, code, "Anna Geheim")
     antwoord(anna, code, besluit="geen_pv", motivatie="Een motivatie.")
     begeleider.post(f"/intervisie/{code}/onthullen")
-    begeleider.post(f"/intervisie/{code}/afsluiten")
+    begeleider.post(f"/intervisie/{code}/afsluiten", data={"bevestig": "ja"})
     begeleider.get(f"/intervisie/{code}/samenvatting.md")
     begeleider.get(f"/intervisie/{code}/samenvatting.csv")
-    begeleider.post(f"/intervisie/{code}/verwijderen")
+    begeleider.post(f"/intervisie/{code}/verwijderen", data={"bevestig": "ja"})
 
     assert _audit(kb, "intervisie_gestart") == [("lp", code, "SEED-042")]
     assert _audit(kb, "intervisie_afgesloten") == [("lp", code, None)]

@@ -5,7 +5,7 @@ participants do not (OPENBAAR): they join with the session code and a name,
 and their browser keeps the participant key in a cookie for that session.
 Everything works as plain forms; htmx polls every two seconds so the
 facilitator sees who answered, and a participant's page reloads itself when
-the facilitator reveals or moves on (`/stand` answers `HX-Refresh`).
+the facilitator reveals or moves on (`/stand` answers `HX-Redirect` to the page).
 """
 
 from __future__ import annotations
@@ -193,18 +193,37 @@ def volgende(
     return _stap(kb, code, wie, intervisie.volgende, f"/intervisie/{code}/begeleiden")
 
 
+async def _bevestigd(request: Request) -> bool:
+    """Closing and deleting cannot be undone: the form's tick box must be ticked."""
+    return (await _formulier(request)).get("bevestig") == "ja"
+
+
 @router.post("/intervisie/{code}/afsluiten", summary="Sluit de sessie af")
-def afsluiten(
-    code: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+async def afsluiten(
+    code: str, request: Request, wie: Gebruiker = Depends(LEZEN),
+    kb: Casusbank = Depends(get_kb),
 ) -> Response:
-    return _stap(kb, code, wie, intervisie.sluit, f"/intervisie/{code}/samenvatting")
+    if not await _bevestigd(request):
+        fout = "Vink aan dat u de sessie wilt afsluiten; dat kan niet ongedaan worden gemaakt."
+        return RedirectResponse(
+            _met_params(f"/intervisie/{code}/begeleiden", fout=fout), status_code=303
+        )
+    return await run_in_threadpool(
+        _stap, kb, code, wie, intervisie.sluit, f"/intervisie/{code}/samenvatting"
+    )
 
 
 @router.post("/intervisie/{code}/verwijderen", summary="Verwijder de sessie en de antwoorden")
-def verwijderen(
-    code: str, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
+async def verwijderen(
+    code: str, request: Request, wie: Gebruiker = Depends(LEZEN),
+    kb: Casusbank = Depends(get_kb),
 ) -> Response:
-    return _stap(kb, code, wie, intervisie.verwijder, "/intervisie")
+    if not await _bevestigd(request):
+        fout = "Vink aan dat u de sessie en alle antwoorden wilt verwijderen."
+        return RedirectResponse(
+            _met_params(f"/intervisie/{code}/samenvatting", fout=fout), status_code=303
+        )
+    return await run_in_threadpool(_stap, kb, code, wie, intervisie.verwijder, "/intervisie")
 
 
 @router.get("/intervisie/{code}/samenvatting", summary="Samenvatting om af te drukken")
@@ -213,7 +232,12 @@ def samenvatting(
     kb: Casusbank = Depends(get_kb),
 ) -> Response:
     st = _begeleid(kb, code, wie)
-    context = {"titel": f"Verslag intervisie {st.code}", "actief": "intervisie", "st": st}
+    context = {
+        "titel": f"Verslag intervisie {st.code}",
+        "actief": "intervisie",
+        "st": st,
+        "fout": request.query_params.get("fout"),
+    }
     return render(request, "intervisie_samenvatting.html", context)
 
 
@@ -320,7 +344,10 @@ async def antwoorden(
         return RedirectResponse(_met_params("/intervisie/doe-mee", code=code), 303)
     try:
         keuze = keuze_uit(form)
-        await run_in_threadpool(intervisie.antwoord, kb, code, wie, keuze)
+        voor_casus = int(form["casus"]) if str(form.get("casus", "")).isdigit() else None
+        await run_in_threadpool(
+            lambda: intervisie.antwoord(kb, code, wie, keuze, voor_casus=voor_casus)
+        )
     except (KeuzeFout, IntervisieFout, Persoonsgegevens) as exc:
         fout, veld = str(exc), veld_van(exc)
         return await run_in_threadpool(
@@ -335,8 +362,10 @@ def stand(
     code: str, request: Request, _: Gebruiker | None = Depends(OPENBAAR),
     kb: Casusbank = Depends(get_kb),
 ) -> Response:
-    """204 while nothing changed; otherwise htmx reloads the participant's page."""
+    """204 while nothing changed; otherwise htmx opens the participant's page anew. By
+    GET (HX-Redirect), not by reloading (HX-Refresh): a page showing a refused answer is
+    the answer of a POST, and a reload would send that answer again, for the next case."""
     st = _stand(kb, code)
     if request.query_params.get("versie") == st.versie:
         return Response(status_code=204)
-    return Response(status_code=200, headers={"HX-Refresh": "true"})
+    return Response(status_code=200, headers={"HX-Redirect": f"/intervisie/{st.code}"})

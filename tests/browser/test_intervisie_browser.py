@@ -107,7 +107,9 @@ def test_a_facilitator_and_two_participants_hold_a_session(
     assert anna.evaluate("window.wachtend === undefined")
     screenshot(anna, "intervisie-deelnemer-onthuld")
 
-    begeleider.get_by_role("button", name="Sessie afsluiten").click()
+    begeleider.get_by_text("Sessie afsluiten").click()
+    begeleider.get_by_label(re.compile("Ja, sluit de sessie af")).check()
+    begeleider.get_by_role("button", name="Afsluiten").click()
     expect(begeleider.get_by_role("heading", name=re.compile(r"^Intervisie: Sessie van "))
            ).to_be_visible()
     expect(anna.get_by_text("De begeleider heeft de sessie afgesloten")).to_be_visible(
