@@ -147,8 +147,11 @@ def start(
         }
         code = _nieuwe_code(s)
         sessie = IntervisieRij(
-            code=code, titel=titel, thema=thema if not refs else None,
-            begeleider_id=begeleider.id, aantal_rondes=len(gekozen),
+            code=code,
+            titel=titel,
+            thema=thema if not refs else None,
+            begeleider_id=begeleider.id,
+            aantal_rondes=len(gekozen),
         )
         s.add(sessie)
         s.flush()
@@ -156,7 +159,10 @@ def start(
         for nr, ref in enumerate(gekozen, start=1):
             s.add(IntervisieRonde(intervisie_id=sessie.id, volgorde=nr, casus_id=ids[ref]))
         audit.schrijf(
-            s, "intervisie_gestart", begeleider, onderwerp=code,
+            s,
+            "intervisie_gestart",
+            begeleider,
+            onderwerp=code,
             details=(f"thema {sessie.thema}, " if sessie.thema else "") + ", ".join(gekozen),
         )
     return code
@@ -237,17 +243,22 @@ def verwijder(kb: Casusbank, code: str, wie: Gebruiker) -> None:
     with kb.session() as s:
         rij = _sessie_rij(s, code)
         _eis_begeleider(rij, wie)
-        deelnemers = len(s.exec(select(IntervisieDeelnemer.id)
-                                .where(IntervisieDeelnemer.intervisie_id == rij.id)).all())
-        audit.schrijf(s, "intervisie_verwijderd", wie, onderwerp=rij.code,
-                      details=f"deelnemers: {deelnemers}")
+        deelnemers = len(
+            s.exec(
+                select(IntervisieDeelnemer.id).where(IntervisieDeelnemer.intervisie_id == rij.id)
+            ).all()
+        )
+        audit.schrijf(
+            s, "intervisie_verwijderd", wie, onderwerp=rij.code, details=f"deelnemers: {deelnemers}"
+        )
         s.delete(rij)
 
 
 def _aantal_rondes(s: Session, rij: IntervisieRij) -> int:
     """Rounds deleted with their case still count: they keep their place in the session."""
-    hoogste = s.exec(select(func.max(IntervisieRonde.volgorde))
-                     .where(IntervisieRonde.intervisie_id == rij.id)).one()
+    hoogste = s.exec(
+        select(func.max(IntervisieRonde.volgorde)).where(IntervisieRonde.intervisie_id == rij.id)
+    ).one()
     return max(rij.aantal_rondes, hoogste or 0, rij.huidige_ronde)
 
 
@@ -355,10 +366,25 @@ class Telling:
 
     aantal: int
     per_besluit: list[tuple[str, int, bool]]  # besluit, count, is the real decision
-    zelfde_besluit: int
+    zelfde_besluit: int  # the case's decision, against the same person(s)
+    ander_tegen: int  # the case's decision (pv or Halt), but against someone else
     pv_tegen: list[tuple[str, int]]
     factoren: list[tuple[dict[str, str], int, bool]]  # factor_info, named by, in the case
     door_niemand_genoemd: list[dict[str, str]]
+
+    @property
+    def zin(self) -> str:
+        """'2 van 3 kozen het besluit uit de casus; 1 koos het, maar tegen iemand anders'."""
+
+        def kozen(n: int) -> str:
+            return "koos" if n == 1 else "kozen"
+
+        zin = (
+            f"{self.zelfde_besluit} van {self.aantal} {kozen(self.aantal)} het besluit uit de casus"
+        )
+        if self.ander_tegen:
+            zin += f"; {self.ander_tegen} {kozen(self.ander_tegen)} het, maar tegen iemand anders"
+        return zin
 
 
 @dataclass
@@ -414,8 +440,10 @@ class Stand:
     @property
     def versie(self) -> str:
         """Changes when participants must see another screen (next case, reveal, end)."""
-        return (f"{self.huidige}-{int(self.ronde.onthuld)}-{int(self.afgesloten)}"
-                f"-{int(self.ronde.weg is not None)}")
+        return (
+            f"{self.huidige}-{int(self.ronde.onthuld)}-{int(self.afgesloten)}"
+            f"-{int(self.ronde.weg is not None)}"
+        )
 
 
 def telling(casus: Casus, antwoorden: list[Antwoord]) -> Telling:
@@ -427,15 +455,19 @@ def telling(casus: Casus, antwoorden: list[Antwoord]) -> Telling:
     return Telling(
         aantal=len(antwoorden),
         per_besluit=[(b, besluiten[b], b == echt.besluit) for b in LABELS["besluit"]],
-        zelfde_besluit=besluiten[echt.besluit],
+        zelfde_besluit=sum(1 for a in antwoorden if a.vergelijking.zelfde),
+        ander_tegen=sum(
+            1 for a in antwoorden if a.vergelijking.zelfde_besluit and not a.vergelijking.zelfde
+        ),
         pv_tegen=[(p, tegen[p]) for p in LABELS["pv_tegen"] if tegen[p]],
         factoren=[
             (factor_info(code), genoemd[code], code in in_casus)
             for code in FACTOR_BY_CODE
             if genoemd[code] or code in in_casus
         ],
-        door_niemand_genoemd=[factor_info(c) for c in FACTOR_BY_CODE
-                              if c in in_casus and not genoemd[c]],
+        door_niemand_genoemd=[
+            factor_info(c) for c in FACTOR_BY_CODE if c in in_casus and not genoemd[c]
+        ],
     )
 
 
@@ -471,8 +503,16 @@ def stand(kb: Casusbank, code: str) -> Stand:
                 )
                 for k in [Keuze.uit_opslag(a.besluit, a.pv_tegen, a.factoren, a.motivatie)]
             ]
-            rondes.append(Ronde(r.volgorde, casus, r.onthuld, antwoorden,
-                                telling(casus, antwoorden), ref=casus.ref))
+            rondes.append(
+                Ronde(
+                    r.volgorde,
+                    casus,
+                    r.onthuld,
+                    antwoorden,
+                    telling(casus, antwoorden),
+                    ref=casus.ref,
+                )
+            )
         return Stand(
             code=rij.code,
             titel=rij.titel,
@@ -518,9 +558,17 @@ def mijn_sessies(kb: Casusbank, wie: Gebruiker) -> list[SessieRegel]:
         ).all()
         return [
             SessieRegel(
-                r.code, r.titel, r.aangemaakt, r.afgesloten,
-                len(s.exec(select(IntervisieDeelnemer.id)
-                           .where(IntervisieDeelnemer.intervisie_id == r.id)).all()),
+                r.code,
+                r.titel,
+                r.aangemaakt,
+                r.afgesloten,
+                len(
+                    s.exec(
+                        select(IntervisieDeelnemer.id).where(
+                            IntervisieDeelnemer.intervisie_id == r.id
+                        )
+                    ).all()
+                ),
             )
             for r in rijen
         ]
@@ -529,9 +577,20 @@ def mijn_sessies(kb: Casusbank, wie: Gebruiker) -> list[SessieRegel]:
 # --- export ----------------------------------------------------------------------------
 
 CSV_KOLOMMEN = (
-    "Sessie", "Casus nr", "Ref", "Titel", "Besluit in de casus", "Pv tegen in de casus",
-    "Deelnemer", "Besluit deelnemer", "Pv tegen deelnemer", "Zelfde besluit",
-    "Factoren deelnemer", "Gedeelde factoren", "Gemiste factoren", "Motivatie",
+    "Sessie",
+    "Casus nr",
+    "Ref",
+    "Titel",
+    "Besluit in de casus",
+    "Pv tegen in de casus",
+    "Deelnemer",
+    "Besluit deelnemer",
+    "Pv tegen deelnemer",
+    "Zelfde besluit",
+    "Factoren deelnemer",
+    "Gedeelde factoren",
+    "Gemiste factoren",
+    "Motivatie",
 )
 
 
@@ -552,14 +611,24 @@ def als_csv(st: Stand) -> str:
         assert r.casus is not None
         a_echt = r.casus.afweging
         for a in r.antwoorden:
-            rijen.append([
-                st.code, r.volgorde, r.casus.ref, r.casus.titel,
-                label("besluit", a_echt.besluit), _labels("pv_tegen", a_echt.pv_tegen),
-                a.naam, label("besluit", a.keuze.besluit), _labels("pv_tegen", a.keuze.pv_tegen),
-                "ja" if a.vergelijking.zelfde_besluit else "nee",
-                _labels("factor", a.keuze.factoren), _namen(a.vergelijking.gedeeld),
-                _namen(a.vergelijking.gemist), a.keuze.motivatie,
-            ])
+            rijen.append(
+                [
+                    st.code,
+                    r.volgorde,
+                    r.casus.ref,
+                    r.casus.titel,
+                    label("besluit", a_echt.besluit),
+                    _labels("pv_tegen", a_echt.pv_tegen),
+                    a.naam,
+                    label("besluit", a.keuze.besluit),
+                    _labels("pv_tegen", a.keuze.pv_tegen),
+                    "ja" if a.vergelijking.zelfde else "nee",
+                    _labels("factor", a.keuze.factoren),
+                    _namen(a.vergelijking.gedeeld),
+                    _namen(a.vergelijking.gemist),
+                    a.keuze.motivatie,
+                ]
+            )
     return csv_tekst(CSV_KOLOMMEN, rijen)
 
 
@@ -597,17 +666,23 @@ def als_markdown(st: Stand) -> str:
         c, t = r.casus, r.telling
         if c is None or t is None or not r.onthuld:
             # No title: titles often name the decision, and this one was never revealed.
-            regels += ["", f"## Casus {r.volgorde}" + (f" ({r.ref})" if r.ref else ""), "",
-                       r.weg or st.niet_besproken]
+            regels += [
+                "",
+                f"## Casus {r.volgorde}" + (f" ({r.ref})" if r.ref else ""),
+                "",
+                r.weg or st.niet_besproken,
+            ]
             continue
         regels += ["", f"## Casus {r.volgorde}: {_md(c.titel)} ({c.ref})", ""]
         regels += [
             f"**Besluit in de casus:** {_besluit(c.afweging.besluit, c.afweging.pv_tegen)}",
             "",
             "**Keuzes van de groep:** "
-            + (" · ".join(f"{label('besluit', b)} {n}" for b, n, _ in t.per_besluit if n)
-               or "geen antwoorden")
-            + f" ({t.zelfde_besluit} van {t.aantal} kozen het besluit uit de casus)",
+            + (
+                " · ".join(f"{label('besluit', b)} {n}" for b, n, _ in t.per_besluit if n)
+                or "geen antwoorden"
+            )
+            + f" ({t.zin})",
             "",
             "**Factoren in de casus:** "
             + (", ".join(f"{f['label']} ({n}×)" for f, n, echt in t.factoren if echt) or "geen"),
@@ -615,8 +690,9 @@ def als_markdown(st: Stand) -> str:
             "**Door niemand genoemd:** " + (_namen(t.door_niemand_genoemd) or "geen"),
             "",
             "**Genoemd maar niet in de casus:** "
-            + (", ".join(f"{f['label']} ({n}×)" for f, n, echt in t.factoren if not echt)
-               or "geen"),
+            + (
+                ", ".join(f"{f['label']} ({n}×)" for f, n, echt in t.factoren if not echt) or "geen"
+            ),
             "",
             "### Antwoorden",
             "",
@@ -628,13 +704,18 @@ def als_markdown(st: Stand) -> str:
             f"{_labels('factor', a.keuze.factoren)} | {_md(a.keuze.motivatie)} |"
             for a in r.antwoorden
         ]
-        regels += ["", "### Toelichting van de leerplichtambtenaar", "",
-                   _md(c.afweging.toelichting)]
+        regels += [
+            "",
+            "### Toelichting van de leerplichtambtenaar",
+            "",
+            _md(c.afweging.toelichting),
+        ]
         if c.commentaar:
             regels += ["", "### Commentaar uit de keten", ""]
             regels += [
                 f"- {label('partij', k.partij)} ({label('oordeel', k.oordeel)}"
-                + (f", {k.moment}" if k.moment else "") + f"): {_md(k.tekst)}"
+                + (f", {k.moment}" if k.moment else "")
+                + f"): {_md(k.tekst)}"
                 for k in c.commentaar
             ]
         if c.uitkomst:

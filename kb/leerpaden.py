@@ -77,8 +77,9 @@ def laad(map_: Path) -> list[Leerpad]:
                 veld = ".".join(str(d) for d in e["loc"]) or "leerpad"
                 fouten.append(f"{bestand.name}: {veld}: {e['msg']}")
     namen = [p.naam for p in paden]
-    fouten += [f"leerpad '{n}' komt meer dan eens voor" for n in sorted(set(namen))
-               if namen.count(n) > 1]
+    fouten += [
+        f"leerpad '{n}' komt meer dan eens voor" for n in sorted(set(namen)) if namen.count(n) > 1
+    ]
     if fouten:
         raise LeerpadFout("; ".join(fouten))
     return sorted(paden, key=lambda p: (p.volgorde, p.titel))
@@ -112,6 +113,24 @@ class StapStand:
     casus: Casus
     keuze: Keuze | None
     vergelijking: Vergelijking | None
+    # The first decision (besluit and against whom), made before the case's was shown.
+    eerste: Keuze | None = None
+
+    @property
+    def gewijzigd(self) -> bool:
+        """The learner changed the decision after seeing the case's."""
+        return (
+            self.keuze is not None
+            and self.eerste is not None
+            and (self.eerste.besluit, set(self.eerste.pv_tegen))
+            != (self.keuze.besluit, set(self.keuze.pv_tegen))
+        )
+
+    @property
+    def eerst_zelfde(self) -> bool:
+        """The first decision was the case's, against the same person(s): what counts,
+        since a decision changed after the reveal is no judgement of one's own."""
+        return self.eerste is not None and vergelijk(self.eerste, self.casus).zelfde
 
 
 @dataclass
@@ -122,6 +141,11 @@ class Voortgang:
     @property
     def beantwoord(self) -> int:
         return sum(1 for s in self.stappen if s.keuze is not None)
+
+    @property
+    def eerst_zelfde(self) -> int:
+        """Steps whose first decision was the case's."""
+        return sum(1 for s in self.stappen if s.eerst_zelfde)
 
     @property
     def klaar(self) -> bool:
@@ -140,7 +164,8 @@ class Voortgang:
         return self.stappen[nr - 1]
 
 
-def _antwoorden(kb: Casusbank, wie: Gebruiker, naam: str) -> dict[str, Keuze]:
+def _antwoorden(kb: Casusbank, wie: Gebruiker, naam: str) -> dict[str, tuple[Keuze, Keuze]]:
+    """Per ref: the answer as it stands, and the first decision (besluit, against whom)."""
     with kb.session() as s:
         rijen = s.exec(
             select(LeerpadAntwoord).where(
@@ -148,7 +173,16 @@ def _antwoorden(kb: Casusbank, wie: Gebruiker, naam: str) -> dict[str, Keuze]:
             )
         ).all()
         return {
-            r.ref: Keuze.uit_opslag(r.besluit, r.pv_tegen, r.factoren, r.motivatie) for r in rijen
+            r.ref: (
+                Keuze.uit_opslag(r.besluit, r.pv_tegen, r.factoren, r.motivatie),
+                Keuze.uit_opslag(
+                    r.eerste_besluit or r.besluit,
+                    r.eerste_pv_tegen if r.eerste_besluit else r.pv_tegen,
+                    r.factoren,
+                    r.motivatie,
+                ),
+            )
+            for r in rijen
         }
 
 
@@ -157,11 +191,18 @@ def voortgang(kb: Casusbank, wie: Gebruiker, pad: Leerpad) -> Voortgang:
     antwoorden = _antwoorden(kb, wie, pad.naam)
     stappen = []
     for stap in (s for s in pad.stappen if s.ref in casussen):
-        casus, keuze = casussen[stap.ref], antwoorden.get(stap.ref)
-        stappen.append(StapStand(
-            len(stappen) + 1, stap.vraag, casus, keuze,
-            vergelijk(keuze, casus) if keuze else None,
-        ))
+        casus = casussen[stap.ref]
+        keuze, eerste = antwoorden.get(stap.ref, (None, None))
+        stappen.append(
+            StapStand(
+                len(stappen) + 1,
+                stap.vraag,
+                casus,
+                keuze,
+                vergelijk(keuze, casus) if keuze else None,
+                eerste,
+            )
+        )
     return Voortgang(pad, stappen)
 
 
@@ -170,7 +211,8 @@ def overzicht(kb: Casusbank, wie: Gebruiker) -> list[Voortgang]:
 
 
 def beantwoord(kb: Casusbank, wie: Gebruiker, pad: Leerpad, nr: int, keuze: Keuze) -> None:
-    """Save the learner's answer to step `nr` (answering again replaces it).
+    """Save the learner's answer to step `nr` (answering again replaces it, but the
+    first decision is kept: it is what the result counts).
 
     A motivation with personal data is refused (`Persoonsgegevens`): it is stored,
     shown and exported like everything else in the knowledge base.
@@ -187,8 +229,12 @@ def beantwoord(kb: Casusbank, wie: Gebruiker, pad: Leerpad, nr: int, keuze: Keuz
         ).first()
         if rij is None:
             assert wie.id is not None, "progress is kept per account"
-            rij = LeerpadAntwoord(gebruiker_id=wie.id, leerpad=pad.naam, ref=stap.casus.ref,
-                                  besluit="")
+            rij = LeerpadAntwoord(
+                gebruiker_id=wie.id, leerpad=pad.naam, ref=stap.casus.ref, besluit=""
+            )
+        if not rij.eerste_besluit:
+            opslag = keuze.opslag()
+            rij.eerste_besluit, rij.eerste_pv_tegen = opslag["besluit"], opslag["pv_tegen"]
         for veld, waarde in keuze.opslag().items():
             setattr(rij, veld, waarde)
         rij.beantwoord = _nu()
@@ -199,17 +245,34 @@ def beantwoord(kb: Casusbank, wie: Gebruiker, pad: Leerpad, nr: int, keuze: Keuz
 def opnieuw(kb: Casusbank, wie: Gebruiker, pad: Leerpad) -> None:
     """Forget the learner's answers on this path, to walk it again."""
     with kb.session() as s:
-        gewist = s.exec(delete(LeerpadAntwoord).where(
-            col(LeerpadAntwoord.gebruiker_id) == wie.id, col(LeerpadAntwoord.leerpad) == pad.naam
-        )).rowcount
-        audit.schrijf(s, "leerpad_opnieuw", wie, onderwerp=pad.naam,
-                      details=f"{gewist} antwoorden gewist")
+        gewist = s.exec(
+            delete(LeerpadAntwoord).where(
+                col(LeerpadAntwoord.gebruiker_id) == wie.id,
+                col(LeerpadAntwoord.leerpad) == pad.naam,
+            )
+        ).rowcount
+        audit.schrijf(
+            s, "leerpad_opnieuw", wie, onderwerp=pad.naam, details=f"{gewist} antwoorden gewist"
+        )
 
 
 CSV_KOLOMMEN = (
-    "Leerpad", "Stap", "Ref", "Titel", "Reflectievraag", "Mijn besluit", "Mijn pv tegen",
-    "Besluit in de casus", "Pv tegen in de casus", "Zelfde besluit", "Mijn factoren",
-    "Gedeelde factoren", "Gemiste factoren", "Mijn motivatie",
+    "Leerpad",
+    "Stap",
+    "Ref",
+    "Titel",
+    "Reflectievraag",
+    "Mijn eerste besluit",
+    "Mijn eerste pv tegen",
+    "Mijn besluit",
+    "Mijn pv tegen",
+    "Besluit in de casus",
+    "Pv tegen in de casus",
+    "Zelfde besluit",
+    "Mijn factoren",
+    "Gedeelde factoren",
+    "Gemiste factoren",
+    "Mijn motivatie",
 )
 
 
@@ -218,6 +281,7 @@ NIET_BEANTWOORD = "nog niet beantwoord"
 
 def als_csv(v: Voortgang) -> str:
     """The learner's result, one row per step; an unanswered step without its case."""
+
     def labels(soort: str, codes: tuple[str, ...] | list[str] | None) -> str:
         return ", ".join(label(soort, c) for c in codes or [])
 
@@ -225,18 +289,40 @@ def als_csv(v: Voortgang) -> str:
     for s in v.stappen:
         k, vg = s.keuze, s.vergelijking
         if k is None or vg is None:
-            rijen.append([v.leerpad.titel, s.nr, "", "", s.vraag, NIET_BEANTWOORD,
-                          *[""] * (len(CSV_KOLOMMEN) - 6)])
+            rijen.append(
+                [
+                    v.leerpad.titel,
+                    s.nr,
+                    "",
+                    "",
+                    s.vraag,
+                    NIET_BEANTWOORD,
+                    "",
+                    NIET_BEANTWOORD,
+                    *[""] * (len(CSV_KOLOMMEN) - 8),
+                ]
+            )
             continue
         a = s.casus.afweging
-        rijen.append([
-            v.leerpad.titel, s.nr, s.casus.ref, s.casus.titel, s.vraag,
-            label("besluit", k.besluit), labels("pv_tegen", k.pv_tegen),
-            label("besluit", a.besluit), labels("pv_tegen", a.pv_tegen),
-            "ja" if vg.zelfde_besluit else "nee",
-            labels("factor", k.factoren),
-            ", ".join(f["label"] for f in vg.gedeeld),
-            ", ".join(f["label"] for f in vg.gemist),
-            k.motivatie,
-        ])
+        eerste = s.eerste or k
+        rijen.append(
+            [
+                v.leerpad.titel,
+                s.nr,
+                s.casus.ref,
+                s.casus.titel,
+                s.vraag,
+                label("besluit", eerste.besluit),
+                labels("pv_tegen", eerste.pv_tegen),
+                label("besluit", k.besluit),
+                labels("pv_tegen", k.pv_tegen),
+                label("besluit", a.besluit),
+                labels("pv_tegen", a.pv_tegen),
+                "ja" if s.eerst_zelfde else "nee",
+                labels("factor", k.factoren),
+                ", ".join(f["label"] for f in vg.gedeeld),
+                ", ".join(f["label"] for f in vg.gemist),
+                k.motivatie,
+            ]
+        )
     return csv_tekst(CSV_KOLOMMEN, rijen)

@@ -346,4 +346,8 @@ class LeerpadAntwoord(SQLModel, table=True):
     pv_tegen: str = Field(default="", max_length=40)
     factoren: str = Field(default="", sa_type=Text)
     motivatie: str = Field(default="", sa_type=Text)
+    # The first decision, before the learner saw the case's; an answer changed after
+    # the reveal does not replace it (migration 0006).
+    eerste_besluit: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    eerste_pv_tegen: str = Field(default="", max_length=40, sa_column_kwargs={"server_default": ""})
     beantwoord: datetime = Field(default_factory=_nu, sa_type=DateTime)

@@ -40,7 +40,10 @@ class Keuze:
 
     @classmethod
     def maak(
-        cls, besluit: str | None, pv_tegen: Iterable[str] = (), factoren: Iterable[str] = (),
+        cls,
+        besluit: str | None,
+        pv_tegen: Iterable[str] = (),
+        factoren: Iterable[str] = (),
         motivatie: str | None = "",
     ) -> Keuze:
         """Check an answer as a form sends it; lists keep the vocabulary's order."""
@@ -91,6 +94,12 @@ class Vergelijking:
     gedeeld: list[dict[str, str]]
     gemist: list[dict[str, str]]
     extra: list[dict[str, str]]
+
+    @property
+    def zelfde(self) -> bool:
+        """The case's decision, against the same person(s): "pv tegen ouders" is not the
+        decision of a case with a pv against the pupil."""
+        return self.zelfde_besluit and self.zelfde_pv_tegen
 
 
 def vergelijk(keuze: Keuze, casus: Casus) -> Vergelijking:

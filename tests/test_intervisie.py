@@ -113,6 +113,21 @@ def test_an_answer_can_change_until_the_reveal_and_not_after(kb: Casusbank) -> N
         intervisie.antwoord(kb, code, anna, PV)
 
 
+def test_the_tally_does_not_count_a_pv_or_halt_against_someone_else_as_the_decision(
+    kb: Casusbank,
+) -> None:
+    lp = gebruiker(kb, "lp")
+    code = intervisie.start(kb, lp, refs=["SEED-042"])  # real: Halt tegen jongere
+    ouders = Keuze.maak("halt", ["ouders"], [], "Ouders aanspreken.")
+    for naam, keuze in (("Anna", HALT), ("Bram", ouders)):
+        wie = intervisie.deelnemer(kb, code, intervisie.doe_mee(kb, code, naam))
+        assert wie is not None
+        intervisie.antwoord(kb, code, wie, keuze)
+    t = intervisie.stand(kb, code).ronde.telling
+    assert (t.zelfde_besluit, t.ander_tegen) == (1, 1)
+    assert t.zin == "1 van 2 kozen het besluit uit de casus; 1 koos het, maar tegen iemand anders"
+
+
 def test_only_the_facilitator_reveals(kb: Casusbank) -> None:
     code = intervisie.start(kb, gebruiker(kb, "lp"), refs=["SEED-042"])
     with pytest.raises(Geweigerd):

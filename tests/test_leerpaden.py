@@ -213,3 +213,43 @@ def test_answers_and_restarts_are_in_the_audit_log_without_the_answer(
     ]
     assert all(r.gebruiker == "lp" for r in regels if r.actie.startswith("leerpad"))
     assert "Geheim" not in audit.als_csv(regels)
+
+
+def test_the_result_counts_the_first_decision_not_one_changed_after_the_reveal(
+    kb: Casusbank, consulent: TestClient
+) -> None:
+    """Changing an answer after seeing the case's decision is allowed, but the result,
+    the step list and the CSV a mentor reads keep the first decision."""
+    pad = leerpaden.zoek_leerpad(kb, "halt-of-pv")
+    casus = kb.get(pad.stappen[0].ref)
+    assert casus is not None
+    echt = casus.afweging
+    fout = "geen_pv" if echt.besluit != "geen_pv" else "pv"
+    vraag = consulent.get("/leerpad/halt-of-pv/stap/1").text
+    tegen = {"pv_tegen": "jongere"} if fout == "pv" else {}
+    consulent.post("/leerpad/halt-of-pv/stap/1",
+                   data={"csrf": _csrf(vraag), "besluit": fout, "motivatie": "Eerst dit.", **tegen})
+    consulent.post("/leerpad/halt-of-pv/stap/1", data={
+        "csrf": _csrf(vraag), "besluit": echt.besluit, "pv_tegen": list(echt.pv_tegen or []),
+        "motivatie": "Na het zien."})
+
+    stap = consulent.get("/leerpad/halt-of-pv/stap/1").text
+    assert "Uw eerste besluit was" in stap
+    resultaat = consulent.get("/leerpad/halt-of-pv/resultaat").text
+    assert "0 keer hetzelfde besluit als in de casus" in resultaat
+    assert "gewijzigd na het zien van de casus" in resultaat
+    kop, eerste, *_ = lees_csv(consulent.get("/leerpad/halt-of-pv/resultaat.csv").text)
+    assert eerste[kop.index("Zelfde besluit")] == "nee"
+    assert eerste[kop.index("Mijn eerste besluit")] != eerste[kop.index("Mijn besluit")]
+
+
+def test_the_same_decision_against_someone_else_is_not_the_case_s_decision(
+    kb: Casusbank,
+) -> None:
+    from kb.oefenen import vergelijk
+
+    casus = kb.get("SEED-042")  # Halt tegen jongere
+    assert casus is not None
+    assert vergelijk(Keuze.maak("halt", ["jongere"], [], "x"), casus).zelfde
+    anders = vergelijk(Keuze.maak("halt", ["ouders"], [], "x"), casus)
+    assert anders.zelfde_besluit and not anders.zelfde
