@@ -266,6 +266,17 @@ def test_browsing_shows_all_cases_with_facet_counts(lezer: TestClient, lees_kb: 
     assert _facet(r.text, "themas")
 
 
+def test_themes_show_their_labels_on_bladeren_and_the_case_page(lezer: TestClient) -> None:
+    """'Effect van een pv', not the code 'pv-effect', as intervisie and inzicht show it."""
+    lijst = lezer.get("/bladeren", params={"themas": "pv-effect"}).text
+    assert "Thema: Effect van een pv" in lijst and "Thema: pv-effect" not in lijst
+    assert "Effect van een pv" in lijst.split('id="facet-themas"')[1]
+    ref = re.search(r'href="/casus/(SEED-\d+)"', lijst)
+    assert ref is not None
+    casus = lezer.get(f"/casus/{ref.group(1)}").text
+    assert ">Effect van een pv</a>" in casus and ">pv-effect</a>" not in casus
+
+
 def test_a_facet_narrows_the_list_and_htmx_gets_only_the_list(
     lezer: TestClient, lees_kb: Casusbank
 ) -> None:

@@ -38,14 +38,15 @@ router = APIRouter(include_in_schema=False)
 ZOEK_FILTERS = ("leerling.onderwijs", "verzuim.soort", "route")
 ZOEK_LIMIT = 10
 PER_PAGINA = 20
-# Facets of /bladeren: heading and the vocabulary that labels the values.
+# Facets of /bladeren: heading and the vocabulary that labels the values (for themes,
+# free tags, only the known ones have a label; the others show as their code).
 FACETTEN: dict[str, tuple[str, str | None]] = {
     "afweging.besluit": ("Besluit", "besluit"),
     "route": ("Route", "route"),
     "verzuim.soort": ("Soort verzuim", "verzuim_soort"),
     "leerling.onderwijs": ("Onderwijs", "onderwijs"),
     "schooljaar": ("Schooljaar", None),
-    "themas": ("Thema", None),
+    "themas": ("Thema", "thema"),
 }
 # Labels of filters that can come in from links (a factor or thema on a case page).
 FILTER_LABELS: dict[str, tuple[str, str | None]] = {
@@ -241,7 +242,7 @@ def _facet_links(
     for veld in FACET_VELDEN:
         titel, soort = FACETTEN[veld]
         telling = tellingen.get(veld, {})
-        if soort:
+        if soort and veld != "themas":  # themes are free tags: most used first, below
             volgorde = [w for w in LABELS[soort] if w in telling]
         elif veld == "schooljaar":
             volgorde = sorted(telling, reverse=True)
