@@ -24,7 +24,7 @@ import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -54,6 +54,9 @@ from search.explain import factor_info
 CODE_TEKENS = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTE = 6
 MAX_NAAM = 40
+# A session is a meeting: joining stays open for a day after the start. The six-character
+# code is all a participant needs, so it must not stay valid for ever.
+MEEDOEN_DUUR = timedelta(hours=24)
 MAX_RONDES = 10
 STANDAARD_RONDES_PER_THEMA = 3
 VERWIJDERD = "Deze casus is inmiddels verwijderd."
@@ -279,6 +282,11 @@ def doe_mee(kb: Casusbank, code: str, naam: str) -> str:
         rij = _sessie_rij(s, code)
         if rij.afgesloten:
             raise IntervisieFout("Deze sessie is afgesloten; meedoen kan niet meer.")
+        if _nu() - rij.aangemaakt > MEEDOEN_DUUR:
+            raise IntervisieFout(
+                "Deze sessie is meer dan een dag geleden gestart; nieuwe deelnemers kunnen "
+                "niet meer meedoen. Vraag de begeleider om een nieuwe sessie."
+            )
         namen = s.exec(
             select(IntervisieDeelnemer.naam).where(IntervisieDeelnemer.intervisie_id == rij.id)
         ).all()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from ingest.anonymity import Persoonsgegevens
 from kb import audit, intervisie
@@ -241,6 +242,40 @@ def test_a_visitor_without_the_cookie_is_sent_to_the_join_form(
     code = intervisie.start(kb, gebruiker(kb, "lp"), refs=["SEED-042"])
     r = TestClient(app).get(f"/intervisie/{code}", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/intervisie/doe-mee?code={code}"
+
+
+def test_an_address_guessing_codes_is_stopped_on_every_participant_route(
+    app: FastAPI, kb: Casusbank
+) -> None:
+    """Without an account the code opens a published case: after `Gissen.MAX` unknown
+    codes within ten minutes, the address gets a Dutch 429 on every participant route."""
+    from web.intervisie import Gissen
+
+    code = intervisie.start(kb, gebruiker(kb, "lp"), refs=["SEED-042"])
+    c = TestClient(app)
+    for i in range(Gissen.MAX):
+        assert c.get(f"/intervisie/ZZZZ{i:02d}/stand").status_code == 404
+    for pad in (f"/intervisie/{code}/stand", f"/intervisie/{code}"):
+        r = c.get(pad)
+        assert r.status_code == 429 and "Te veel onbekende sessiecodes" in r.text
+    pagina = c.get("/intervisie/doe-mee")
+    r = c.post("/intervisie/doe-mee", data={"code": code, "naam": "Anna",
+                                            "csrf": csrf_uit(pagina.text)})
+    assert r.status_code == 429
+
+
+def test_joining_closes_a_day_after_the_start(app: FastAPI, kb: Casusbank) -> None:
+    from datetime import timedelta
+
+    from kb.models import IntervisieRij, _nu
+
+    code = intervisie.start(kb, gebruiker(kb, "lp"), refs=["SEED-042"])
+    with kb.session() as s:
+        rij = s.exec(select(IntervisieRij).where(IntervisieRij.code == code)).one()
+        rij.aangemaakt = _nu() - intervisie.MEEDOEN_DUUR - timedelta(minutes=1)
+        s.add(rij)
+    with pytest.raises(IntervisieFout, match="meer dan een dag geleden gestart"):
+        intervisie.doe_mee(kb, code, "Anna")
 
 
 def test_an_unknown_code_says_so(app: FastAPI) -> None:

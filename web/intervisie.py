@@ -10,6 +10,9 @@ the facilitator reveals or moves on (`/stand` answers `HX-Redirect` to the page)
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -26,7 +29,7 @@ from kb.overzicht import facetten
 from kb.service import Casusbank
 from kb.toegang import Gebruiker
 from kb.vocabulary import label
-from web.auth import LEZEN, OPENBAAR, zet_cookie
+from web.auth import LEZEN, OPENBAAR, client_adres, zet_cookie
 from web.deps import get_kb
 from web.templating import render
 
@@ -34,6 +37,53 @@ router = APIRouter(include_in_schema=False)
 
 DEELNEMER_COOKIE = "kb_deelnemer_"
 COOKIE_DUUR = 12 * 3600  # a session lasts a meeting, not longer
+
+
+class Gissen:
+    """Unknown session codes per address: the code (six of 30 characters) is all that
+    opens a published case and its commentary to someone without an account, so an
+    address that keeps trying unknown codes is stopped for a while. Kept in memory, per
+    server process; a typo or two of an office behind one address stays far below it."""
+
+    MAX = 20
+    VENSTER = 600.0  # seconds
+
+    def __init__(self) -> None:
+        self._pogingen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, adres: str, nu: float) -> deque[float]:
+        pogingen = self._pogingen.setdefault(adres, deque())
+        while pogingen and nu - pogingen[0] > self.VENSTER:
+            pogingen.popleft()
+        return pogingen
+
+    def eis_toegestaan(self, request: Request) -> None:
+        adres = client_adres(request) or "?"
+        with self._lock:
+            if len(self._recent(adres, time.monotonic())) >= self.MAX:
+                raise HTTPException(
+                    429,
+                    "Te veel onbekende sessiecodes geprobeerd vanaf dit adres. Controleer de "
+                    "code bij de begeleider en probeer het over tien minuten opnieuw.",
+                )
+
+    def onbekend(self, request: Request) -> None:
+        adres = client_adres(request) or "?"
+        with self._lock:
+            nu = time.monotonic()
+            self._recent(adres, nu).append(nu)
+            if len(self._pogingen) > 10_000:  # forget addresses without recent tries
+                for a in [a for a, p in self._pogingen.items() if not self._recent(a, nu)]:
+                    del self._pogingen[a]
+
+
+def _gissen(request: Request) -> Gissen:
+    """One per app (state), so separate apps, as in the tests, count apart."""
+    staat = request.app.state
+    if not hasattr(staat, "gissen"):
+        staat.gissen = Gissen()
+    return staat.gissen
 
 
 def _met_params(pad: str, **params: str) -> str:
@@ -44,10 +94,13 @@ def _cookie(code: str) -> str:
     return DEELNEMER_COOKIE + code
 
 
-def _stand(kb: Casusbank, code: str) -> Stand:
+def _stand(kb: Casusbank, code: str, request: Request) -> Stand:
+    """The session for a participant's page (no account): unknown codes count as guesses."""
+    _gissen(request).eis_toegestaan(request)
     try:
         return intervisie.stand(kb, code)
     except OnbekendeSessie as exc:
+        _gissen(request).onbekend(request)
         raise HTTPException(404, str(exc)) from exc
 
 
@@ -286,9 +339,12 @@ async def meedoen(
     form = await _formulier(request)
     code = intervisie.normaliseer_code(str(form.get("code") or ""))
     naam = str(form.get("naam") or "")
+    _gissen(request).eis_toegestaan(request)
     try:
         sleutel = await run_in_threadpool(intervisie.doe_mee, kb, code, naam)
     except (IntervisieFout, OnbekendeSessie) as exc:
+        if isinstance(exc, OnbekendeSessie):
+            _gissen(request).onbekend(request)
         return _meedoen(request, code=code, naam=naam, fout=str(exc), status_code=422)
     response = RedirectResponse(f"/intervisie/{code}", status_code=303)
     zet_cookie(request, response, _cookie(code), sleutel, max_age=COOKIE_DUUR)
@@ -300,7 +356,7 @@ def _deelnemerpagina(
     fout_veld: str | None = None, invoer: dict[str, Any] | None = None,
     status_code: int = 200,
 ) -> Response:
-    st = _stand(kb, code)
+    st = _stand(kb, code, request)
     wie = intervisie.deelnemer(kb, st.code, request.cookies.get(_cookie(st.code)))
     if wie is None:
         return RedirectResponse(_met_params("/intervisie/doe-mee", code=st.code), 303)
@@ -334,11 +390,13 @@ async def antwoorden(
 ) -> Response:
     form = await _formulier(request)
     code = intervisie.normaliseer_code(code)
+    _gissen(request).eis_toegestaan(request)
     try:
         wie = await run_in_threadpool(
             intervisie.deelnemer, kb, code, request.cookies.get(_cookie(code))
         )
     except OnbekendeSessie as exc:
+        _gissen(request).onbekend(request)
         raise HTTPException(404, str(exc)) from exc
     if wie is None:
         return RedirectResponse(_met_params("/intervisie/doe-mee", code=code), 303)
@@ -365,7 +423,7 @@ def stand(
     """204 while nothing changed; otherwise htmx opens the participant's page anew. By
     GET (HX-Redirect), not by reloading (HX-Refresh): a page showing a refused answer is
     the answer of a POST, and a reload would send that answer again, for the next case."""
-    st = _stand(kb, code)
+    st = _stand(kb, code, request)
     if request.query_params.get("versie") == st.versie:
         return Response(status_code=204)
     return Response(status_code=200, headers={"HX-Redirect": f"/intervisie/{st.code}"})
