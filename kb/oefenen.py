@@ -48,11 +48,11 @@ class Keuze:
     ) -> Keuze:
         """Check an answer as a form sends it; lists keep the vocabulary's order."""
         if besluit not in set(Besluit):
-            raise KeuzeFout("Kies een besluit: pv, Halt, geen pv of aanhouden.")
+            raise KeuzeFout("Kies een besluit: pv, Halt, geen pv of aangehouden.")
         tegen = set(pv_tegen) if besluit in BESLUITEN_MET_PV_TEGEN else set()
         if besluit in BESLUITEN_MET_PV_TEGEN and not tegen:
             wat = "het pv" if besluit == Besluit.pv else "de Halt-verwijzing"
-            raise KeuzeFout(f"Kies tegen wie {wat} is: ouders, jongere of beiden.")
+            raise KeuzeFout(f"Kies tegen wie {wat} is: ouders, jongere of allebei (vink beide aan).")
         if tegen - set(PvTegen):
             raise KeuzeFout("Pv tegen kan alleen 'ouders' of 'jongere' zijn.")
         onbekend = sorted(set(factoren) - set(FACTOR_BY_CODE))
