@@ -52,7 +52,9 @@ class Keuze:
         tegen = set(pv_tegen) if besluit in BESLUITEN_MET_PV_TEGEN else set()
         if besluit in BESLUITEN_MET_PV_TEGEN and not tegen:
             wat = "het pv" if besluit == Besluit.pv else "de Halt-verwijzing"
-            raise KeuzeFout(f"Kies tegen wie {wat} is: ouders, jongere of allebei (vink beide aan).")
+            raise KeuzeFout(
+                f"Kies tegen wie {wat} is: ouders, jongere of allebei (vink beide aan)."
+            )
         if tegen - set(PvTegen):
             raise KeuzeFout("Pv tegen kan alleen 'ouders' of 'jongere' zijn.")
         onbekend = sorted(set(factoren) - set(FACTOR_BY_CODE))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kb.vocabulary import (
     Besluit,
@@ -39,10 +39,29 @@ SCHOOLJAAR_PATTERN = re.compile(r"^(\d{4})-(\d{4})$")
 NonNegInt = Annotated[int, Field(ge=0, strict=True)]
 
 
+def _heeft_nul(data: Any) -> bool:
+    if isinstance(data, str):
+        return "\x00" in data
+    if isinstance(data, dict):
+        return any(_heeft_nul(k) or _heeft_nul(v) for k, v in data.items())
+    if isinstance(data, list | tuple):
+        return any(_heeft_nul(v) for v in data)
+    return False
+
+
 class _Strikt(BaseModel):
     model_config = ConfigDict(
         extra="forbid", str_strip_whitespace=True, use_enum_values=True, frozen=False
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _geen_nul(cls, data: Any) -> Any:
+        """PostgreSQL refuses NUL in text; no case text has a use for it (every write
+        path validates here: import, API, web form)."""
+        if _heeft_nul(data):
+            raise ValueError("een tekst bevat een NUL-teken (\\0); dat kan nergens staan")
+        return data
 
 
 def _unique(values: list[Any] | None) -> list[Any] | None:

@@ -89,6 +89,9 @@ def _volledige_veldnaam(veld: str) -> str:
     raise FilterFout(f"onbekend filterveld '{veld}'; mogelijk zijn: {', '.join(ALLE_FILTERS)}")
 
 
+MAX_GETAL = 2**31 - 1  # the largest value of an integer column on PostgreSQL
+
+
 def _bereik(veld: str, waarde: str) -> tuple[int | None, int | None]:
     """A number or a range "12-16" (either end may be left open). A range whose start
     lies above its end is refused rather than answered with nothing: it is a typo, and
@@ -96,13 +99,17 @@ def _bereik(veld: str, waarde: str) -> tuple[int | None, int | None]:
     laag, sep, hoog = waarde.partition("-")
     try:
         if not sep:
-            return int(laag), int(laag)
-        van = int(laag) if laag.strip() else None
-        tot = int(hoog) if hoog.strip() else None
+            van = tot = int(laag)
+        else:
+            van = int(laag) if laag.strip() else None
+            tot = int(hoog) if hoog.strip() else None
     except ValueError as exc:
         raise FilterFout(
             f"filter {veld}={waarde}: gebruik een getal of een bereik zoals 12-16"
         ) from exc
+    if any(g is not None and not 0 <= g <= MAX_GETAL for g in (van, tot)):
+        # The columns are 32-bit integers: PostgreSQL would refuse a larger number.
+        raise FilterFout(f"filter {veld}={waarde}: gebruik een getal van 0 tot en met {MAX_GETAL}")
     if van is not None and tot is not None and van > tot:
         raise FilterFout(f"filter {veld}={waarde}: 'van' ({van}) is groter dan 'tot' ({tot})")
     return van, tot

@@ -195,6 +195,11 @@ def _rangschik(s: Session, kb: Casusbank, vraag: Zoekvraag) -> _Rangschikking:
         if toegestaan is None:
             toegestaan = {int(i) for i in s.exec(select(CasusRij.id))}
         toegestaan -= uit
+    # The index calls below take the index's lock, and its holder may need a connection
+    # of its own (to see whether the database changed). Holding ours while waiting for
+    # that lock starved it once the pool was used up: parallel searches then stalled the
+    # server for minutes. Ending the read transaction gives the connection back.
+    s.rollback()
     lijsten: list[list[int]] = []
     dense: dict[int, float] = {}
     lex: dict[int, float] = {}

@@ -432,3 +432,32 @@ def test_script_and_quote_payloads_are_escaped_everywhere_they_are_shown(
         assert "<script>window" not in r.text and "onerror=\"window" not in r.text
     casuspagina = paginas[0].text
     assert html.escape(XSS[0], quote=False) in casuspagina  # shown as text, not dropped
+
+
+def test_a_nul_character_is_refused_in_dutch_before_it_reaches_the_database(app: Any) -> None:
+    """PostgreSQL refuses NUL in text with an error that became a 500, on the login form
+    too; it is refused for every route, in path, query string and body."""
+    with TestClient(app) as c:
+        pagina = c.get("/login")
+        r = c.post("/login", data={"naam": "lp\x00", "wachtwoord": "x" * 12,
+                                   "csrf": csrf_uit(pagina.text)})
+        assert r.status_code == 400 and "NUL-teken" in r.text
+        ingelogd = log_in(c, "lp")
+        for pad in ("/bladeren?q=x%00y", "/casus/SEED%00-001"):
+            r = ingelogd.get(pad)
+            assert r.status_code == 400 and "NUL-teken" in r.text, pad
+        r = ingelogd.post("/api/search", content=b'{"tekst": "ha\\u0000lt"}',
+                          headers={"content-type": "application/json"})
+        assert r.status_code == 400 and "NUL-teken" in r.json()["detail"]
+
+
+def test_numbers_beyond_a_database_integer_are_refused_in_dutch(app: Any) -> None:
+    """A 32-bit integer column on PostgreSQL: a larger filter value or id was a 500."""
+    with TestClient(app) as c:
+        lp = log_in(c, "lp")
+        r = lp.get("/bladeren", params={"leerling.leeftijd": "3000000000"})
+        assert "gebruik een getal van 0 tot en met 2147483647" in html.unescape(r.text)
+        r = lp.get("/api/cases", params={"verzuim.uren": "10-99999999999999999999"})
+        assert r.status_code == 422 and "0 tot en met" in r.json()["detail"]["fouten"][0]
+        assert lp.post("/account/tokens/3000000000/intrekken").status_code in (400, 422)
+        assert lp.get("/api/cases", params={"offset": "3000000000"}).status_code == 422

@@ -231,3 +231,10 @@ def test_export_shape_leaves_out_empty_optional_fields() -> None:
     uit = naar_uitwisseling(geldig)
     assert "lessen" not in uit and "uitkomst" not in uit and "commentaar" not in uit
     assert valideer(uit)[0] == geldig
+
+
+@pytest.mark.parametrize("pad", ["beschrijving", "afweging__toelichting", "themas"])
+def test_a_nul_character_anywhere_is_refused(pad: str) -> None:
+    """Every write path (import, API, form) validates here; PostgreSQL refuses NUL."""
+    waarde: Any = ["luxe\x00verzuim"] if pad == "themas" else "tekst\x00met nul" * 5
+    assert any("NUL-teken" in m for m in fouten(casus(**{pad: waarde})).values())

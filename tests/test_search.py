@@ -681,3 +681,36 @@ def test_bm25_terms_are_tokenised_again_only_for_new_and_changed_cases() -> None
     assert sorted(termen.per_casus) == [1, 2]
     woord = {i: w for w, i in termen.vocab.items()}
     assert [woord[int(i)] for i in termen.per_casus[2][1]] == ["thuiszitter"]
+
+
+def test_parallel_searches_give_their_connection_back_before_waiting_for_the_index(
+    kb: Casusbank,
+) -> None:
+    """A search that held a database connection while waiting for the index's lock,
+    behind a thread that held the lock and needed a connection (to see whether the
+    database changed), stalled the server for minutes once the pool was used up. With
+    a pool of two and eight threads of similar-case searches (which read the database
+    before they search), every search must finish."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import create_engine, event
+
+    from kb.db import _sqlite_pragmas
+
+    krap = create_engine(kb.engine.url, pool_size=2, max_overflow=0, pool_timeout=5,
+                         connect_args={"check_same_thread": False})
+    event.listen(krap, "connect", _sqlite_pragmas)
+    kb.engine = krap
+    kb.index.engine = krap
+    refs = [f"SEED-{i:03d}" for i in range(1, 9)]
+    start = time.monotonic()
+
+    def zoek_tot_klaar(ref: str) -> int:
+        n = 0
+        while n < 4 or time.monotonic() - start < 3:  # past the index's once-a-second check
+            assert vergelijkbaar(kb, ref, limit=3)["results"]
+            n += 1
+        return n
+
+    with ThreadPoolExecutor(max_workers=len(refs)) as pool:
+        assert all(n >= 4 for n in pool.map(zoek_tot_klaar, refs))

@@ -19,7 +19,7 @@ from kb import review
 from kb.overzicht import lijst
 from kb.schema import naar_uitwisseling
 from kb.service import Casusbank, GeweigerdeCasus
-from kb.store import FilterFout, Filters
+from kb.store import MAX_GETAL, FilterFout, Filters
 from kb.toegang import Gebruiker
 from search.embedder import EmbedderFout
 from search.service import MODI, ZoekFout, Zoekvraag, vergelijkbaar, zoek
@@ -109,7 +109,7 @@ def cases(
     kb: Casusbank = Depends(get_kb),
     q: str = Query("", description="Vrije tekst: elk woord moet in de casus voorkomen"),
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_GETAL),
 ) -> Any:
     filters = Filters()
     try:

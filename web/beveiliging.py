@@ -1,4 +1,5 @@
-"""Security headers on every response, and a limit on the size of request bodies.
+"""Security headers on every response, a limit on the size of request bodies, and no
+NUL characters in requests.
 
 The Content-Security-Policy allows scripts, styles and images from this site
 only: no inline script or style anywhere (a test checks the templates), so
@@ -8,10 +9,17 @@ injected markup cannot run. Swagger UI at /docs starts from a file
 Nothing but the static files may be kept by a browser or proxy (`Cache-Control:
 no-store`): otherwise, on a shared computer, Back after logging out shows the
 case pages again from the browser's cache.
+
+A NUL character has no place in any text of the knowledge base, and PostgreSQL
+refuses it in text columns with an error the app would show as a 500 (on the login
+form too, before any account is known). It is refused here once, for every route:
+in the path, the query string and the body (raw, as %00 in a form, as \u0000 in
+JSON), with a Dutch 400.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -34,6 +42,8 @@ NIET_BEWAREN = {"Cache-Control": "no-store"}
 STATISCH = "/static/"  # css, htmx, icons: the same for everyone, so cacheable
 # A case is at most some tens of kB; 1 MB leaves room for a batch through the API.
 MAX_BODY = 1_000_000
+# NUL as it arrives: raw, percent-encoded (forms, query strings), escaped in JSON.
+NUL_VORMEN = (b"\x00", b"%00", b"\\u0000")
 
 
 class Beveiliging:
@@ -49,17 +59,35 @@ class Beveiliging:
         if lengte is not None and (not lengte.isdigit() or int(lengte) > self.max_body):
             await _te_groot(scope, send, self.max_body)
             return
+        if "\x00" in scope["path"] or _met_nul(scope.get("query_string", b"")):
+            await _weiger(scope, send, 400, "Ongeldig teken", _NUL_MELDING)
+            return
 
-        ontvangen = 0
-
-        async def begrensd() -> Message:
-            nonlocal ontvangen
+        # The body is read here first (at most `max_body`), checked, and handed on:
+        # refusing halfway through the app's own reading would surface as an error
+        # group from Starlette's middleware instead of this answer.
+        body = b""
+        while True:
             bericht = await receive()
-            if bericht["type"] == "http.request":
-                ontvangen += len(bericht.get("body", b""))
-                if ontvangen > self.max_body:
-                    raise _TeGroot()
-            return bericht
+            if bericht["type"] != "http.request":
+                return  # the client went away
+            body += bericht.get("body", b"")
+            if len(body) > self.max_body:
+                await _te_groot(scope, send, self.max_body)
+                return
+            if not bericht.get("more_body", False):
+                break
+        if _met_nul(body):
+            await _weiger(scope, send, 400, "Ongeldig teken", _NUL_MELDING)
+            return
+        doorgegeven = False
+
+        async def opnieuw() -> Message:
+            nonlocal doorgegeven
+            if not doorgegeven:
+                doorgegeven = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
         extra = _koppen(scope)
 
@@ -73,14 +101,14 @@ class Beveiliging:
                 bericht = {**bericht, "headers": koppen}
             await send(bericht)
 
-        try:
-            await self.app(scope, begrensd, met_koppen)
-        except _TeGroot:
-            await _te_groot(scope, send, self.max_body)
+        await self.app(scope, opnieuw, met_koppen)
 
 
-class _TeGroot(Exception):
-    pass
+_NUL_MELDING = "Het verzoek bevat een NUL-teken (\\0); dat kan in geen enkele tekst staan."
+
+
+def _met_nul(data: bytes) -> bool:
+    return any(vorm in data for vorm in NUL_VORMEN)
 
 
 def _koppen(scope: Scope) -> dict[str, str]:
@@ -91,15 +119,20 @@ def _koppen(scope: Scope) -> dict[str, str]:
 
 async def _te_groot(scope: Scope, send: Send, max_body: int) -> None:
     melding = f"Het verzoek is te groot (meer dan {max_body // 1000} kB)."
+    await _weiger(scope, send, 413, "Verzoek te groot", melding)
+
+
+async def _weiger(scope: Scope, send: Send, status: int, kop: str, melding: str) -> None:
+    """A refusal before the app saw the request: JSON for the API, a page otherwise."""
     if scope["path"].startswith("/api/"):
         body, soort = json.dumps({"detail": melding}).encode(), b"application/json"
     else:
         body = (
-            "<!doctype html><html lang=nl><meta charset=utf-8><title>Te groot</title>"
-            f"<h1>Verzoek te groot</h1><p>{melding}</p><p><a href=/>Terug</a></p>"
+            f"<!doctype html><html lang=nl><meta charset=utf-8><title>{html.escape(kop)}</title>"
+            f"<h1>{html.escape(kop)}</h1><p>{html.escape(melding)}</p><p><a href=/>Terug</a></p>"
         ).encode()
         soort = b"text/html; charset=utf-8"
     koppen: list[Any] = [(b"content-type", soort), (b"content-length", str(len(body)).encode())]
     koppen += [(k.lower().encode(), v.encode()) for k, v in _koppen(scope).items()]
-    await send({"type": "http.response.start", "status": 413, "headers": koppen})
+    await send({"type": "http.response.start", "status": status, "headers": koppen})
     await send({"type": "http.response.body", "body": body})

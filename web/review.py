@@ -22,7 +22,7 @@ from kb.review import ReviewFout
 from kb.service import Casusbank
 from kb.toegang import Gebruiker
 from web.auth import COMMENTAAR, LEZEN, REVIEWEN, SCHRIJVEN
-from web.deps import get_kb
+from web.deps import RijId, get_kb
 from web.pages import casus_response
 from web.templating import render
 
@@ -105,7 +105,7 @@ async def commentaar(
 
 @router.post("/casus/{ref}/commentaar/{commentaar_id}", summary="Wijzig uw commentaar")
 async def commentaar_wijzigen(
-    ref: str, commentaar_id: int, request: Request, wie: Gebruiker = Depends(COMMENTAAR),
+    ref: str, commentaar_id: RijId, request: Request, wie: Gebruiker = Depends(COMMENTAAR),
     kb: Casusbank = Depends(get_kb),
 ) -> Response:
     f = await _formulier(request)
@@ -145,7 +145,7 @@ def vragen(
 
 @router.post("/vragen/{vraag_id}/antwoord", summary="Beantwoord een vraag van leerplicht")
 async def vraag_beantwoorden(
-    vraag_id: int, request: Request, wie: Gebruiker = Depends(COMMENTAAR),
+    vraag_id: RijId, request: Request, wie: Gebruiker = Depends(COMMENTAAR),
     kb: Casusbank = Depends(get_kb),
 ) -> Response:
     f = await _formulier(request)

@@ -21,7 +21,7 @@ from web.auth import (
     veilige_volgende,
     zet_cookie,
 )
-from web.deps import get_kb
+from web.deps import RijId, get_kb
 from web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -182,7 +182,7 @@ async def token_maken(
 
 @router.post("/account/tokens/{token_id}/intrekken", summary="Trek een API-token in")
 async def token_intrekken(
-    token_id: int, request: Request, wie: Gebruiker = Depends(INGELOGD),
+    token_id: RijId, request: Request, wie: Gebruiker = Depends(INGELOGD),
     kb: Casusbank = Depends(get_kb),
 ) -> Response:
     try:
