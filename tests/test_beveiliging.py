@@ -260,11 +260,45 @@ def test_many_failures_from_one_address_lock_that_address_across_accounts(
     assert r.status_code == 429
 
 
+def test_parallel_wrong_passwords_get_no_more_checks_than_the_threshold(
+    kb: Casusbank,
+) -> None:
+    """Each attempt is counted before its (slow) password check, so attempts sent at
+    once see each other: beyond the threshold they are refused unchecked."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def poging(i: int) -> str:
+        with kb.session() as s:
+            try:
+                accounts.aanmelden(s, "lp", f"fout-wachtwoord-{i}", f"10.0.0.{i}")
+            except accounts.TeVeelPogingen:
+                return "geweigerd"
+            except accounts.AccountFout:
+                return "gecontroleerd"
+        return "binnen"
+
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        uitkomsten = list(pool.map(poging, range(24)))
+    assert uitkomsten.count("gecontroleerd") <= accounts.DREMPEL_ACCOUNT
+    assert "binnen" not in uitkomsten
+
+
+def test_an_honest_login_takes_back_the_count_of_its_address(kb: Casusbank) -> None:
+    for _ in range(3):
+        with kb.session() as s:
+            accounts.aanmelden(s, "lp", WACHTWOORD, "10.1.1.1")
+    with kb.session() as s:
+        poging = s.get(accounts.InlogPoging, "adres:10.1.1.1")
+        assert poging is None or poging.mislukt == 0
+
+
 def test_the_wait_doubles_with_each_failure_past_the_threshold(kb: Casusbank) -> None:
     wachten = []
     for _ in range(accounts.DREMPEL_ACCOUNT + 3):
         with kb.session() as s:
-            accounts._mislukt(s, "naam:test", accounts.DREMPEL_ACCOUNT, accounts._nu())
+            nu = accounts._nu()
+            accounts._tel_poging(s, "naam:test", nu)
+            accounts._blokkeer(s, "naam:test", accounts.DREMPEL_ACCOUNT, nu)
         with kb.session() as s:
             poging = s.get(accounts.InlogPoging, "naam:test")
             assert poging is not None
