@@ -8,17 +8,20 @@ upgrades to the newest revision every time the knowledge base is opened.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, create_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -64,3 +67,13 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def bij_botsing_opnieuw(schrijf: Callable[[], T]) -> T:
+    """Run a check-then-insert write once more when a parallel request inserted the same
+    row first (a double-click, two tabs): the second run finds the row and updates it,
+    instead of the unique constraint's error reaching the user as a 500."""
+    try:
+        return schrijf()
+    except IntegrityError:
+        return schrijf()

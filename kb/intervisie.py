@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 
 from ingest.anonymity import eis_anoniem
 from kb import audit
+from kb.db import bij_botsing_opnieuw
 from kb.export_csv import csv_tekst
 from kb.models import (
     CasusRij,
@@ -330,32 +331,37 @@ def antwoord(
     saw.
     """
     eis_anoniem("motivatie", keuze.motivatie)
-    with kb.session() as s:
-        rij = _sessie_rij(s, code)
-        if rij.afgesloten:
-            raise IntervisieFout("Deze sessie is afgesloten; antwoorden kan niet meer.")
-        if voor_casus is not None and voor_casus != rij.huidige_ronde:
-            raise IntervisieFout(
-                f"Uw antwoord was voor casus {voor_casus}, maar de begeleider is al naar "
-                f"casus {rij.huidige_ronde} gegaan; het telt niet mee."
-            )
-        ronde = _open_ronde(s, rij)
-        if ronde.onthuld:
-            raise IntervisieFout(
-                "Het besluit van deze casus is al onthuld; uw antwoord telt niet meer mee."
-            )
-        bestaand = s.exec(
-            select(IntervisieAntwoord).where(
-                IntervisieAntwoord.ronde_id == ronde.id, IntervisieAntwoord.deelnemer_id == wie.id
-            )
-        ).first()
-        assert ronde.id is not None
-        if bestaand is None:
-            bestaand = IntervisieAntwoord(ronde_id=ronde.id, deelnemer_id=wie.id, besluit="")
-        for veld, waarde in keuze.opslag().items():
-            setattr(bestaand, veld, waarde)
-        bestaand.gewijzigd = _nu()
-        s.add(bestaand)
+
+    def schrijf() -> None:
+        with kb.session() as s:
+            rij = _sessie_rij(s, code)
+            if rij.afgesloten:
+                raise IntervisieFout("Deze sessie is afgesloten; antwoorden kan niet meer.")
+            if voor_casus is not None and voor_casus != rij.huidige_ronde:
+                raise IntervisieFout(
+                    f"Uw antwoord was voor casus {voor_casus}, maar de begeleider is al naar "
+                    f"casus {rij.huidige_ronde} gegaan; het telt niet mee."
+                )
+            ronde = _open_ronde(s, rij)
+            if ronde.onthuld:
+                raise IntervisieFout(
+                    "Het besluit van deze casus is al onthuld; uw antwoord telt niet meer mee."
+                )
+            bestaand = s.exec(
+                select(IntervisieAntwoord).where(
+                    IntervisieAntwoord.ronde_id == ronde.id,
+                    IntervisieAntwoord.deelnemer_id == wie.id,
+                )
+            ).first()
+            assert ronde.id is not None
+            if bestaand is None:
+                bestaand = IntervisieAntwoord(ronde_id=ronde.id, deelnemer_id=wie.id, besluit="")
+            for veld, waarde in keuze.opslag().items():
+                setattr(bestaand, veld, waarde)
+            bestaand.gewijzigd = _nu()
+            s.add(bestaand)
+
+    bij_botsing_opnieuw(schrijf)
 
 
 # --- reading a session ----------------------------------------------------------------

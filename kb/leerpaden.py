@@ -26,6 +26,7 @@ from sqlmodel import col, select
 
 from ingest.anonymity import eis_anoniem
 from kb import audit
+from kb.db import bij_botsing_opnieuw
 from kb.export_csv import csv_tekst
 from kb.models import LeerpadAntwoord, _nu
 from kb.oefenen import Keuze, Vergelijking, gepubliceerde_casussen, vergelijk
@@ -219,27 +220,31 @@ def beantwoord(kb: Casusbank, wie: Gebruiker, pad: Leerpad, nr: int, keuze: Keuz
     """
     eis_anoniem("motivatie", keuze.motivatie)
     stap = voortgang(kb, wie, pad).stap(nr)
-    with kb.session() as s:
-        rij = s.exec(
-            select(LeerpadAntwoord).where(
-                LeerpadAntwoord.gebruiker_id == wie.id,
-                LeerpadAntwoord.leerpad == pad.naam,
-                LeerpadAntwoord.ref == stap.casus.ref,
-            )
-        ).first()
-        if rij is None:
-            assert wie.id is not None, "progress is kept per account"
-            rij = LeerpadAntwoord(
-                gebruiker_id=wie.id, leerpad=pad.naam, ref=stap.casus.ref, besluit=""
-            )
-        if not rij.eerste_besluit:
-            opslag = keuze.opslag()
-            rij.eerste_besluit, rij.eerste_pv_tegen = opslag["besluit"], opslag["pv_tegen"]
-        for veld, waarde in keuze.opslag().items():
-            setattr(rij, veld, waarde)
-        rij.beantwoord = _nu()
-        s.add(rij)
-        audit.schrijf(s, "leerpad_antwoord", wie, onderwerp=f"{pad.naam} stap {nr}")
+
+    def schrijf() -> None:
+        with kb.session() as s:
+            rij = s.exec(
+                select(LeerpadAntwoord).where(
+                    LeerpadAntwoord.gebruiker_id == wie.id,
+                    LeerpadAntwoord.leerpad == pad.naam,
+                    LeerpadAntwoord.ref == stap.casus.ref,
+                )
+            ).first()
+            if rij is None:
+                assert wie.id is not None, "progress is kept per account"
+                rij = LeerpadAntwoord(
+                    gebruiker_id=wie.id, leerpad=pad.naam, ref=stap.casus.ref, besluit=""
+                )
+            if not rij.eerste_besluit:
+                opslag = keuze.opslag()
+                rij.eerste_besluit, rij.eerste_pv_tegen = opslag["besluit"], opslag["pv_tegen"]
+            for veld, waarde in keuze.opslag().items():
+                setattr(rij, veld, waarde)
+            rij.beantwoord = _nu()
+            s.add(rij)
+            audit.schrijf(s, "leerpad_antwoord", wie, onderwerp=f"{pad.naam} stap {nr}")
+
+    bij_botsing_opnieuw(schrijf)
 
 
 def opnieuw(kb: Casusbank, wie: Gebruiker, pad: Leerpad) -> None:

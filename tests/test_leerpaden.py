@@ -253,3 +253,27 @@ def test_the_same_decision_against_someone_else_is_not_the_case_s_decision(
     assert vergelijk(Keuze.maak("halt", ["jongere"], [], "x"), casus).zelfde
     anders = vergelijk(Keuze.maak("halt", ["ouders"], [], "x"), casus)
     assert anders.zelfde_besluit and not anders.zelfde
+
+
+def test_the_same_first_answer_sent_twice_at_once_is_stored_once(kb: Casusbank) -> None:
+    """A double-click on the answer button: both requests find no row and insert one;
+    the one that loses on the unique constraint runs again and updates it."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    wie = gebruiker(kb, "lp2")
+    pad = leerpaden.zoek_leerpad(kb, "halt-of-pv")
+    keuze = Keuze.maak("geen_pv", [], [], "Eerst een gesprek.")
+    for nr in range(1, len(pad.stappen) + 1):
+        samen = threading.Barrier(12)
+
+        def klik(_: int, nr: int = nr, samen: threading.Barrier = samen) -> None:
+            samen.wait()
+            leerpaden.beantwoord(kb, wie, pad, nr, keuze)
+
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            list(pool.map(klik, range(12)))
+    with kb.session() as s:
+        rijen = s.exec(select(LeerpadAntwoord).where(LeerpadAntwoord.gebruiker_id == wie.id)).all()
+    assert len(rijen) == len(pad.stappen)
+    assert all(r.eerste_besluit == "geen_pv" for r in rijen)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from sqlmodel import select
 from starlette.datastructures import FormData
 
 from kb.schema import Casus, naar_uitwisseling
@@ -639,3 +640,27 @@ def test_saving_a_published_case_unchanged_keeps_it_published(kb: Casusbank) -> 
         gewijzigd = met(velden, titel="Een andere titel voor deze casus")
         c.post("/casus/SEED-002/bewerken", data=gewijzigd, follow_redirects=False)
         assert review.info(kb, "SEED-002", gebruiker(kb, "red")).status == "concept"
+
+
+def test_a_unique_constraint_hit_by_simultaneous_saves_is_a_dutch_409(kb: Casusbank) -> None:
+    """What a service does not settle itself (two requests inserting the same row at
+    once) reaches the user as a 409 with a Dutch explanation, never a 500. Simulated by
+    a route that inserts an existing account row for real."""
+    from kb.models import GebruikerRij
+
+    app = create_app(kb)
+
+    def dubbel() -> None:
+        with kb.session() as s:
+            bestaand = s.exec(select(GebruikerRij).where(GebruikerRij.naam == "lp")).one()
+            s.add(GebruikerRij(naam=bestaand.naam, rol=bestaand.rol,
+                               wachtwoord_hash=bestaand.wachtwoord_hash))
+
+    app.add_api_route("/api/dubbel", dubbel, methods=["POST"])
+    app.add_api_route("/dubbel", dubbel, methods=["POST"])
+    with TestClient(app) as c:
+        log_in(c, "lp")
+        r = c.post("/api/dubbel")
+        assert r.status_code == 409 and "Tegelijk werd hetzelfde opgeslagen" in r.json()["detail"]
+        r = c.post("/dubbel")
+        assert r.status_code == 409 and "Tegelijk opgeslagen" in r.text

@@ -14,6 +14,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kb.review import NietGevonden
@@ -38,6 +39,7 @@ FOUTTITELS = {
     403: "Dit mag u niet",
     404: "Pagina niet gevonden",
     405: "Dit kan hier niet",
+    409: "Tegelijk opgeslagen",
     422: "Dit verzoek klopt niet",
 }
 
@@ -87,6 +89,18 @@ async def _ongeldig_verzoek(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": {"fouten": fouten}}, status_code=422)
     return _foutpagina(request, 400, "; ".join(fouten))
+
+
+async def _tegelijk(request: Request, _exc: Exception) -> Response:
+    """A unique constraint hit by two requests at once (double-click, two tabs): what the
+    service could not settle itself is a Dutch 409, not a 500."""
+    melding = (
+        "Tegelijk werd hetzelfde opgeslagen (bijvoorbeeld door twee keer te klikken). "
+        "Kijk of het er al staat; zo niet, probeer het opnieuw."
+    )
+    if _is_api(request):
+        return JSONResponse({"detail": melding}, status_code=409)
+    return _foutpagina(request, 409, melding)
 
 
 async def _interne_fout(request: Request, _exc: Exception) -> Response:
@@ -181,6 +195,7 @@ def create_app(kb: Casusbank | None = None) -> FastAPI:
     app.add_exception_handler(WachtwoordWijzigen, _wachtwoord_wijzigen)
     app.add_exception_handler(Geweigerd, _geweigerd)
     app.add_exception_handler(NietGevonden, _niet_gevonden)
+    app.add_exception_handler(IntegrityError, _tegelijk)
     app.add_exception_handler(Exception, _interne_fout)
     # Outermost last: headers and the size limit apply to every answer, errors included.
     app.add_middleware(Identificatie)
