@@ -18,7 +18,7 @@ from sqlmodel import col, select
 from kb.models import CasusRij, CasusWaarde
 from kb.schema import Casus
 from kb.service import Casusbank
-from kb.store import naar_casus, zichtbaar
+from kb.store import naar_casus, volledig, zichtbaar
 from kb.vocabulary import FACTOR_BY_CODE, Besluit, PvTegen
 from search.explain import vergelijk_factoren
 
@@ -141,7 +141,7 @@ def gepubliceerde_casussen(kb: Casusbank, refs: Iterable[str]) -> dict[str, Casu
     if not refs:
         return {}
     with kb.session() as s:
-        stmt = zichtbaar(select(CasusRij).where(col(CasusRij.ref).in_(refs)), None)
+        stmt = volledig(zichtbaar(select(CasusRij).where(col(CasusRij.ref).in_(refs)), None))
         return {r.ref: naar_casus(r) for r in s.exec(stmt)}
 
 

@@ -23,6 +23,7 @@ from kb.store import (
     Filters,
     apply_filters,
     naar_casus,
+    volledig,
     zichtbaar,
 )
 from kb.toegang import Gebruiker
@@ -95,7 +96,9 @@ def lijst(
             if kijker is not None
             else 0
         )
-        stmt = zichtbaar(_met_tekst(apply_filters(select(CasusRij), filters), tekst), kijker)
+        stmt = volledig(
+            zichtbaar(_met_tekst(apply_filters(select(CasusRij), filters), tekst), kijker)
+        )
         rijen = s.exec(stmt.order_by(CasusRij.ref).offset(offset).limit(limit)).all()
         return Pagina([naar_casus(r) for r in rijen], totaal, limit, offset,
                       {r.ref: r.status for r in rijen}, ongepubliceerd)

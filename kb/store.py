@@ -302,11 +302,7 @@ def save_cases(
     bestaand: dict[str, CasusRij] = {}
     for start in range(0, len(refs), 500):  # stay under the database's parameter limit
         deel = refs[start : start + 500]
-        rows = session.exec(
-            select(CasusRij)
-            .where(col(CasusRij.ref).in_(deel))
-            .options(selectinload(CasusRij.waarden), selectinload(CasusRij.commentaren))
-        )
+        rows = session.exec(volledig(select(CasusRij).where(col(CasusRij.ref).in_(deel))))
         bestaand.update((r.ref, r) for r in rows)
     rijen: list[tuple[CasusRij, bool]] = []
     for casus in cases:
@@ -361,6 +357,13 @@ def delete_case(session: Session, ref: str) -> int | None:
     return casus_id
 
 
+def volledig(stmt: Any) -> Any:
+    """Load the cases of a select with their list values and commentaar: two extra
+    queries in all instead of two per case (on a network database each is a round trip;
+    a page of 50 cases took 105 queries)."""
+    return stmt.options(selectinload(CasusRij.waarden), selectinload(CasusRij.commentaren))
+
+
 def list_rows(
     session: Session,
     filters: Filters | None = None,
@@ -369,7 +372,7 @@ def list_rows(
     offset: int = 0,
     alleen_gepubliceerd: bool = False,
 ) -> list[CasusRij]:
-    stmt = apply_filters(select(CasusRij), filters)
+    stmt = volledig(apply_filters(select(CasusRij), filters))
     if alleen_gepubliceerd:
         stmt = zichtbaar(stmt, None)
     stmt = stmt.order_by(CasusRij.ref).offset(offset)

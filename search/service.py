@@ -16,12 +16,11 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import or_
-from sqlalchemy.orm import selectinload
 from sqlmodel import Session, col, select
 
 from kb.models import CasusRij
 from kb.service import Casusbank
-from kb.store import Filters, apply_filters, naar_casus
+from kb.store import Filters, apply_filters, naar_casus, volledig
 from kb.toegang import Gebruiker
 from kb.vocabulary import FACTOR_BY_CODE, Status
 from search import herrangschikken
@@ -133,11 +132,7 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
             ids = volgorde[start : start + stap]
             rows = {
                 r.id: r
-                for r in s.exec(
-                    select(CasusRij)
-                    .where(col(CasusRij.id).in_(ids))
-                    .options(selectinload(CasusRij.waarden), selectinload(CasusRij.commentaren))
-                )
+                for r in s.exec(volledig(select(CasusRij).where(col(CasusRij.id).in_(ids))))
             }
             for cid in ids:
                 rij = rows.get(cid)

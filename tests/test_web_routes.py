@@ -664,3 +664,27 @@ def test_a_unique_constraint_hit_by_simultaneous_saves_is_a_dutch_409(kb: Casusb
         assert r.status_code == 409 and "Tegelijk werd hetzelfde opgeslagen" in r.json()["detail"]
         r = c.post("/dubbel")
         assert r.status_code == 409 and "Tegelijk opgeslagen" in r.text
+
+
+def test_a_page_of_cases_takes_a_fixed_number_of_queries(lees_kb: Casusbank) -> None:
+    """Not one or two per case: on a network database every query is a round trip
+    (a page of 50 took 105 queries before the lists were loaded together)."""
+    from sqlalchemy import event
+
+    from kb import overzicht
+
+    tellingen: list[int] = []
+    for limit in (5, 50):
+        n = [0]
+
+        def tel(*_: Any, n: list[int] = n) -> None:
+            n[0] += 1
+
+        event.listen(lees_kb.engine, "before_cursor_execute", tel)
+        try:
+            pagina = overzicht.lijst(lees_kb, limit=limit)
+        finally:
+            event.remove(lees_kb.engine, "before_cursor_execute", tel)
+        assert len(pagina.casussen) == limit
+        tellingen.append(n[0])
+    assert tellingen[0] == tellingen[1] <= 6, tellingen
