@@ -24,12 +24,19 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 T = TypeVar("T")
 
 
+def _lower(tekst: str | None) -> str | None:
+    return tekst.lower() if isinstance(tekst, str) else tekst
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+    # SQLite's own lower() only knows ASCII: "ÉÉN" and "COÖRDINATOR" found nothing in
+    # the case-insensitive text filter, where PostgreSQL finds them. Python's does.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
 
 def make_engine(url: str) -> Engine:

@@ -688,3 +688,12 @@ def test_a_page_of_cases_takes_a_fixed_number_of_queries(lees_kb: Casusbank) -> 
         assert len(pagina.casussen) == limit
         tellingen.append(n[0])
     assert tellingen[0] == tellingen[1] <= 6, tellingen
+
+
+def test_the_free_text_filter_ignores_case_beyond_ascii_too(lees_kb: Casusbank) -> None:
+    """'COÖRDINATOR' finds what 'coördinator' finds, on SQLite as on PostgreSQL."""
+    from kb import overzicht
+
+    klein = overzicht.lijst(lees_kb, tekst="zorgcoördinator", limit=500).totaal
+    assert klein > 0
+    assert overzicht.lijst(lees_kb, tekst="ZORGCOÖRDINATOR", limit=500).totaal == klein
