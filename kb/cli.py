@@ -6,6 +6,7 @@ uses (`kb.service.Casusbank`, `search.service`), so what works here works there.
 
 from __future__ import annotations
 
+import atexit
 import json
 import sys
 import time
@@ -52,7 +53,18 @@ class _Voortgang:
 
 
 def _kb() -> Casusbank:
-    return Casusbank()
+    kb = Casusbank()
+    # Close the pool's connections on exit: psycopg warns about every one left open.
+    atexit.register(kb.engine.dispose)
+    return kb
+
+
+def _plek(kb: Casusbank) -> str:
+    """Where the knowledge base is: the data directory, or the database (no password)."""
+    url = kb.engine.url
+    if url.get_backend_name() == "sqlite":
+        return str(kb.settings.data_dir)
+    return f"{url.render_as_string(hide_password=True)} (zoekindex in {kb.settings.data_dir})"
 
 
 @app.command()
@@ -68,10 +80,10 @@ def _vul_met_voorbeelden(kb: Casusbank) -> None:
         fouten = "\n".join(exc.fouten)
         raise _fout(f"De voorbeeldcasussen konden niet geladen worden:\n{fouten}") from exc
     if rapport is None:
-        typer.echo(f"Kennisbank in {kb.settings.data_dir} bevat al {kb.count()} casussen.")
+        typer.echo(f"Kennisbank in {_plek(kb)} bevat al {kb.count()} casussen.")
     else:
         typer.echo(
-            f"Kennisbank aangemaakt in {kb.settings.data_dir} met {kb.count()} voorbeeldcasussen."
+            f"Kennisbank aangemaakt in {_plek(kb)} met {kb.count()} voorbeeldcasussen."
         )
 
 
