@@ -156,3 +156,13 @@ def test_printing_inzicht_prints_the_tables_behind_the_charts(
     assert pagina.locator("details.tabel-alternatief:not([open])").count() == 0
     pagina.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert pagina.locator("details.tabel-alternatief[open]").count() == 1
+
+
+def test_inzicht_fits_a_phone_without_scrolling_sideways(
+    contexten: Callable[[], Page],
+) -> None:
+    pagina = contexten()
+    _inloggen(pagina, "lp")
+    pagina.set_viewport_size({"width": 375, "height": 800})
+    pagina.goto("/inzicht")
+    assert pagina.evaluate("document.documentElement.scrollWidth") <= 375
