@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from kb.models import LIJSTVELDEN, CasusRij, CasusWaarde, CommentaarRij, _nu
 from kb.schema import Casus, naar_uitwisseling
 from kb.toegang import Gebruiker
-from kb.vocabulary import Status
+from kb.vocabulary import LABELS, Status
 
 # Scalar filters: name as users write it -> column.
 SCALAIRE_FILTERS: dict[str, Any] = {
@@ -47,6 +47,25 @@ BEREIK_FILTERS: dict[str, Any] = {
 }
 # List filters: the case matches when the list holds the value.
 LIJST_FILTERS: dict[str, str] = {".".join(pad): veld for veld, pad in LIJSTVELDEN.items()}
+# Filters over a closed vocabulary (kb.vocabulary.LABELS): other values are refused.
+# Themes are free tags, and ref, schooljaar and regio free text: those are not checked.
+VOCABULAIRE_FILTERS: dict[str, str] = {
+    "bron": "bron",
+    "leerling.geslacht": "geslacht",
+    "leerling.onderwijs": "onderwijs",
+    "leerling.gezinssituatie": "gezinssituatie",
+    "verzuim.soort": "verzuim_soort",
+    "route": "route",
+    "afweging.besluit": "besluit",
+    "uitkomst.verzuim_na": "verzuim_na",
+    "uitkomst.onderwijs_na": "onderwijs_na",
+    "verzuim.meldingen": "melding",
+    "problematiek": "problematiek",
+    "interventies": "interventie",
+    "afweging.pv_tegen": "pv_tegen",
+    "afweging.factoren": "factor",
+    "uitkomst.maatregelen": "maatregel",
+}
 ALLE_FILTERS: tuple[str, ...] = (*SCALAIRE_FILTERS, *BEREIK_FILTERS, *LIJST_FILTERS)
 
 
@@ -74,6 +93,13 @@ class Filters:
 
     def add(self, veld: str, waarde: str) -> None:
         veld = _volledige_veldnaam(veld)
+        soort = VOCABULAIRE_FILTERS.get(veld)
+        if soort and waarde not in LABELS[soort]:
+            # A typo would otherwise answer "0 casussen", a conclusion nobody should draw.
+            raise FilterFout(
+                f"filter {veld}={waarde}: onbekende waarde; mogelijk zijn: "
+                + ", ".join(LABELS[soort])
+            )
         self.waarden.setdefault(veld, []).append(waarde)
 
     def __bool__(self) -> bool:

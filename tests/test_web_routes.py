@@ -495,6 +495,17 @@ def test_api_lists_cases_with_filters_and_paging(lezer: TestClient, lees_kb: Cas
     assert body["cases"][0] == naar_uitwisseling(alle_pv[1])
 
 
+def test_an_unknown_value_of_a_closed_vocabulary_is_explained_not_counted_as_none(
+    lezer: TestClient,
+) -> None:
+    """'route=bestaatniet' answered "0 casussen" while the form showed "Alle"."""
+    for pad in ("/bladeren", "/inzicht"):
+        r = lezer.get(pad, params={"route": "bestaatniet"})
+        assert "route=bestaatniet: onbekende waarde" in r.text, pad
+    r = lezer.get("/api/cases", params={"afweging.besluit": "boete"})
+    assert r.status_code == 422 and "mogelijk zijn: pv" in r.json()["detail"]["fouten"][0]
+
+
 def test_api_refuses_an_unknown_filter_in_dutch(lezer: TestClient) -> None:
     r = lezer.get("/api/cases", params={"kleur": "rood"})
     assert r.status_code == 422
