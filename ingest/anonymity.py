@@ -295,6 +295,50 @@ _GEWOON_IN_KLEINE_LETTERS = frozenset(
         "zwart",
     ]
 )
+# Irregular verbs that follow a title as its subject in case texts ("Mevrouw kwam niet").
+_WERKWOORDEN_NA_TITEL = frozenset(
+    [
+        "kwam",
+        "kwamen",
+        "komt",
+        "zei",
+        "zegt",
+        "gaf",
+        "geeft",
+        "was",
+        "is",
+        "had",
+        "heeft",
+        "wil",
+        "wilde",
+        "kan",
+        "kon",
+        "zou",
+        "ging",
+        "gaat",
+        "zag",
+        "ziet",
+        "liet",
+        "laat",
+        "bleef",
+        "blijft",
+        "vond",
+        "vindt",
+        "wist",
+        "weet",
+        "kreeg",
+        "krijgt",
+        "nam",
+        "neemt",
+        "deed",
+        "doet",
+        "werd",
+        "wordt",
+        "belt",
+        "mailt",
+        "appt",
+    ]
+)
 # Of the twenty most common Dutch surnames with a particle, the one deduce also knows as
 # a place (a hamlet); other particle + place combinations (Ten Boer, De Bilt) are places.
 _ACHTERNAAM_OOK_DORP = frozenset(["de boer"])
@@ -496,7 +540,10 @@ class AnonymityGuard:
         if titel or patroon == "rol_naam":
             rest = gevonden[titel.end() :] if titel else gevonden.split(None, 1)[1]
             hoofdletter = re.search(r"\b[A-ZÀ-ÞĀ-Ž]", rest)
-            if not hoofdletter and self._gewone_woorden_alleen(rest):
+            if not hoofdletter and (
+                self._gewone_woorden_alleen(rest) or self._werkwoord_na_titel(rest)
+            ):
+                # "Mevrouw belde", "de juf vertelde": the title is the subject of a verb.
                 return None
             return gevonden if titel else rest
         if self._is_plaats(gevonden):
@@ -509,6 +556,19 @@ class AnonymityGuard:
         ):
             return None
         return gevonden[gevonden.index(woorden[0]) :]
+
+    def _werkwoord_na_titel(self, rest: str) -> bool:
+        """A lowercase word after a title that is a verb, not a name typed lowercase:
+        an irregular verb a case text uses after "mevrouw" or "de juf" (kwam, zei), or a
+        past tense or third person (belde, vertelde, belt) that deduce knows as no name.
+        "mevrouw jansen" and "mevrouw al-hussein" stay names."""
+        woorden = _WOORD.findall(rest)
+        if len(woorden) != 1:
+            return False
+        woord = woorden[0].lower()
+        if [woord.title()] in self._voornamen or [woord.title()] in self._achternamen:
+            return False
+        return woord in _WERKWOORDEN_NA_TITEL or bool(re.fullmatch(r"[a-z]{2,}(?:de|te|t)", woord))
 
     def _is_tussenvoegselnaam(self, gevonden: str, context_voor: str) -> bool:
         """'De Vries', 'Van der Berg': after a capitalised particle, a capitalised word is

@@ -98,6 +98,31 @@ def test_a_capitalised_particle_before_an_organisation_place_or_origin_is_no_nam
     assert soorten(tekst) == []
 
 
+@pytest.mark.parametrize(
+    "tekst",
+    [
+        "Mevrouw belde gisteren terug.",
+        "Meneer kwam niet opdagen.",
+        "De juf vertelde dat het goed ging.",
+        "Meester zei dat hij vaak te laat is.",
+    ],
+)
+def test_a_title_or_teacher_word_before_a_verb_is_no_name(tekst: str) -> None:
+    assert soorten(tekst) == []
+
+
+@pytest.mark.parametrize(
+    "tekst,naam",
+    [
+        ("gesprek met mevrouw jansen", "jansen"),
+        ("mevrouw al-hussein gaf aan", "mevrouw al-hussein"),
+        ("Meester Jansen belde.", "Jansen"),
+    ],
+)
+def test_a_name_after_a_title_is_found_also_typed_lowercase(tekst: str, naam: str) -> None:
+    assert ("naam", naam) in soorten(tekst)
+
+
 def test_ordinary_words_in_a_lowercase_query_are_no_names() -> None:
     """Officers type queries without capitals; 'niks' and 'zwart' are in deduce's name
     lists, but a name in the same query is still found."""
