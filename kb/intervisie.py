@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from ingest.anonymity import eis_anoniem
@@ -279,6 +280,16 @@ def doe_mee(kb: Casusbank, code: str, naam: str) -> str:
     if len(naam) > MAX_NAAM:
         raise IntervisieFout(f"Een naam heeft ten hoogste {MAX_NAAM} tekens.")
     sleutel = secrets.token_urlsafe(32)
+    try:
+        _voeg_deelnemer_toe(kb, code, naam, sleutel)
+    except IntegrityError as exc:  # the same name joined at the same instant
+        raise IntervisieFout(
+            f"De naam '{naam}' is in deze sessie al gekozen; kies een andere."
+        ) from exc
+    return sleutel
+
+
+def _voeg_deelnemer_toe(kb: Casusbank, code: str, naam: str, sleutel: str) -> None:
     with kb.session() as s:
         rij = _sessie_rij(s, code)
         if rij.afgesloten:
@@ -295,7 +306,6 @@ def doe_mee(kb: Casusbank, code: str, naam: str) -> str:
             raise IntervisieFout(f"De naam '{naam}' is in deze sessie al gekozen; kies een andere.")
         assert rij.id is not None
         s.add(IntervisieDeelnemer(intervisie_id=rij.id, naam=naam, sleutel_hash=_hash(sleutel)))
-    return sleutel
 
 
 @dataclass(frozen=True)

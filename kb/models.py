@@ -240,7 +240,7 @@ class InlogPoging(SQLModel, table=True):
 # --- intervisie and leerpaden (kb.intervisie, kb.leerpaden) ---------------------------
 # Appended to this module while accounts were being built in the same file; the import
 # can join the others at the top.
-from sqlalchemy import UniqueConstraint  # noqa: E402
+from sqlalchemy import Index, UniqueConstraint  # noqa: E402
 
 
 class IntervisieRij(SQLModel, table=True):
@@ -286,6 +286,11 @@ class IntervisieDeelnemer(SQLModel, table=True):
     """A participant: only a chosen name, and the hash of the key in their browser cookie."""
 
     __tablename__ = "intervisie_deelnemer"
+    # Refuses a second participant joining under the same name at the same instant
+    # (kb.intervisie.doe_mee checks first, case-insensitively; migration 0007).
+    __table_args__ = (
+        Index("uq_intervisie_deelnemer_naam", "intervisie_id", "naam", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     intervisie_id: int = Field(

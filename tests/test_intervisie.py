@@ -597,3 +597,27 @@ def test_upgrading_gives_existing_sessions_their_number_of_rounds(tmp_path: Path
     with engine.connect() as conn:
         assert conn.execute(text("SELECT aantal_rondes FROM intervisie ORDER BY id")).scalars(
         ).all() == [3, 4]
+
+
+def test_two_participants_joining_under_one_name_at_once_get_in_once(kb: Casusbank) -> None:
+    """Both pass the name check; the database's unique index refuses the second, which
+    hears that the name is taken (it came in as three "Zelfde" on PostgreSQL)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    code = intervisie.start(kb, gebruiker(kb, "lp"), refs=["SEED-042"])
+    samen = threading.Barrier(8)
+
+    def doe_mee(_: int) -> str:
+        samen.wait()
+        try:
+            intervisie.doe_mee(kb, code, "Zelfde")
+            return "binnen"
+        except IntervisieFout as exc:
+            assert "al gekozen" in str(exc)
+            return "geweigerd"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        uitkomsten = list(pool.map(doe_mee, range(8)))
+    assert uitkomsten.count("binnen") == 1
+    assert [d.naam for d in intervisie.stand(kb, code).deelnemers] == ["Zelfde"]

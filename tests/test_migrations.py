@@ -127,3 +127,21 @@ def test_accounts_review_commentaar_and_audit_work_on_postgresql(
     with kb.session() as s:
         acties = {r.actie for r in audit.lees(s, limit=None).regels}
     assert {"login", "login_mislukt", "vraag_beantwoord", "casus_gepubliceerd"} <= acties
+
+
+def test_participant_names_doubled_before_the_unique_index_get_a_number(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    migrate(engine, "0006")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO intervisie (id, code, titel, huidige_ronde, aantal_rondes, afgesloten,"
+            " aangemaakt) VALUES (1, 'ABCDEF', 'Sessie', 1, 1, 0, '2026-12-06 10:00:00')"))
+        for i in range(3):
+            conn.execute(text(
+                "INSERT INTO intervisie_deelnemer (intervisie_id, naam, sleutel_hash, aangemaakt)"
+                f" VALUES (1, 'Zelfde', 'h{i}', '2026-12-06 10:00:00')"))
+    migrate(engine)
+    with engine.connect() as conn:
+        namen = [r[0] for r in conn.execute(text(
+            "SELECT naam FROM intervisie_deelnemer ORDER BY id"))]
+    assert namen == ["Zelfde", "Zelfde (2)", "Zelfde (3)"]
