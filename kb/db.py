@@ -76,11 +76,23 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+def unieke_botsing(exc: BaseException) -> bool:
+    """A unique constraint hit (two requests inserting the same row), not another
+    integrity error such as a missing foreign key, which is a bug and must stay one."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    if getattr(exc.orig, "sqlstate", None) == "23505":  # PostgreSQL: unique_violation
+        return True
+    return "UNIQUE constraint failed" in str(exc.orig)  # SQLite
+
+
 def bij_botsing_opnieuw(schrijf: Callable[[], T]) -> T:
     """Run a check-then-insert write once more when a parallel request inserted the same
     row first (a double-click, two tabs): the second run finds the row and updates it,
     instead of the unique constraint's error reaching the user as a 500."""
     try:
         return schrijf()
-    except IntegrityError:
+    except IntegrityError as exc:
+        if not unieke_botsing(exc):
+            raise
         return schrijf()

@@ -116,6 +116,8 @@ def test_a_title_or_teacher_word_before_a_verb_is_no_name(tekst: str) -> None:
     [
         ("gesprek met mevrouw jansen", "jansen"),
         ("mevrouw al-hussein gaf aan", "mevrouw al-hussein"),
+        ("Mevrouw verhaart belde", "Mevrouw verhaart"),
+        ("meneer bouzit", "meneer bouzit"),
         ("Meester Jansen belde.", "Jansen"),
     ],
 )

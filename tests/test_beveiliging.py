@@ -469,9 +469,12 @@ def test_a_nul_character_is_refused_in_dutch_before_it_reaches_the_database(app:
         for pad in ("/bladeren?q=x%00y", "/casus/SEED%00-001"):
             r = ingelogd.get(pad)
             assert r.status_code == 400 and "NUL-teken" in r.text, pad
-        r = ingelogd.post("/api/search", content=b'{"tekst": "ha\\u0000lt"}',
+        r = ingelogd.post("/api/search", content=b'{"query": "ha\\u0000lt"}',
                           headers={"content-type": "application/json"})
         assert r.status_code == 400 and "NUL-teken" in r.json()["detail"]
+        # In JSON "%00" is plain text ("korting van 50%00"), no NUL.
+        r = ingelogd.post("/api/search", json={"query": "verzuim gedaald met 50%00 uren"})
+        assert r.status_code == 200
 
 
 def test_numbers_beyond_a_database_integer_are_refused_in_dutch(app: Any) -> None:
@@ -484,6 +487,8 @@ def test_numbers_beyond_a_database_integer_are_refused_in_dutch(app: Any) -> Non
         assert r.status_code == 422 and "0 tot en met" in r.json()["detail"]["fouten"][0]
         assert lp.post("/account/tokens/3000000000/intrekken").status_code in (400, 422)
         assert lp.get("/api/cases", params={"offset": "3000000000"}).status_code == 422
+        # Past the last page: Bladeren shows the last page, also for an absurd number.
+        assert lp.get("/bladeren", params={"pagina": "9" * 25}).status_code == 200
 
 
 def test_after_the_wait_the_right_password_gets_in_again(kb: Casusbank) -> None:

@@ -621,3 +621,21 @@ def test_two_participants_joining_under_one_name_at_once_get_in_once(kb: Casusba
         uitkomsten = list(pool.map(doe_mee, range(8)))
     assert uitkomsten.count("binnen") == 1
     assert [d.naam for d in intervisie.stand(kb, code).deelnemers] == ["Zelfde"]
+
+
+def test_open_tabs_of_a_deleted_session_stop_polling_and_are_no_guesses(
+    app: FastAPI, begeleider: TestClient, kb: Casusbank
+) -> None:
+    """A participant's tab keeps asking /stand every two seconds; after the facilitator
+    deletes the session that must not count as guessing codes, which would lock the
+    whole meeting room out after some forty seconds."""
+    from web.intervisie import Gissen
+
+    code = intervisie.start(kb, gebruiker(kb, "lp"), refs=["SEED-042"])
+    anna = deelnemer(app, code, "Anna")
+    begeleider.post(f"/intervisie/{code}/verwijderen", data={"bevestig": "ja"})
+    for _ in range(Gissen.MAX + 5):
+        assert anna.get(f"/intervisie/{code}/stand?versie=1-0-0-0").status_code == 286
+    assert anna.get(f"/intervisie/{code}").status_code == 404  # not 429
+    nieuw = intervisie.start(kb, gebruiker(kb, "lp"), refs=["SEED-042"])
+    assert anna.get(f"/intervisie/doe-mee?code={nieuw}").status_code == 200

@@ -708,3 +708,20 @@ def test_the_free_text_filter_ignores_case_beyond_ascii_too(lees_kb: Casusbank) 
     klein = overzicht.lijst(lees_kb, tekst="zorgcoördinator", limit=500).totaal
     assert klein > 0
     assert overzicht.lijst(lees_kb, tekst="ZORGCOÖRDINATOR", limit=500).totaal == klein
+
+
+def test_an_integrity_error_that_is_no_unique_clash_stays_a_server_error(kb: Casusbank) -> None:
+    """A missing foreign key is a bug, not "saved at the same time"."""
+    from kb.models import CommentaarRij
+
+    app = create_app(kb)
+
+    def wees() -> None:
+        with kb.session() as s:
+            s.add(CommentaarRij(casus_id=999_999, partij="om", oordeel="eens", tekst="x"))
+
+    app.add_api_route("/api/wees", wees, methods=["POST"])
+    with TestClient(app, raise_server_exceptions=False) as c:
+        log_in(c, "lp")
+        r = c.post("/api/wees")
+        assert r.status_code == 500 and "Tegelijk" not in r.text

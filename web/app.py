@@ -7,6 +7,7 @@ gets a Dutch error page, the API a JSON body with `detail`.
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 
 from fastapi import Depends, FastAPI, Request
@@ -17,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from kb.db import unieke_botsing
 from kb.review import NietGevonden
 from kb.schema import veldfouten
 from kb.service import Casusbank
@@ -33,6 +35,8 @@ from web.auth import (
 )
 from web.beveiliging import Beveiliging
 from web.templating import STATIC_DIR, is_htmx, templates
+
+log = logging.getLogger(__name__)
 
 FOUTTITELS = {
     400: "Dit verzoek klopt niet",
@@ -91,9 +95,14 @@ async def _ongeldig_verzoek(request: Request, exc: Exception) -> Response:
     return _foutpagina(request, 400, "; ".join(fouten))
 
 
-async def _tegelijk(request: Request, _exc: Exception) -> Response:
+async def _tegelijk(request: Request, exc: Exception) -> Response:
     """A unique constraint hit by two requests at once (double-click, two tabs): what the
-    service could not settle itself is a Dutch 409, not a 500."""
+    service could not settle itself is a Dutch 409, not a 500. Other integrity errors
+    (a missing foreign key) are bugs: the 500 and its trace in the log."""
+    if not unieke_botsing(exc):
+        log.error("integriteitsfout (%s %s)", request.method, request.url.path, exc_info=exc)
+        return await _interne_fout(request, exc)
+    log.warning("tegelijk opgeslagen (%s %s): %s", request.method, request.url.path, exc)
     melding = (
         "Tegelijk werd hetzelfde opgeslagen (bijvoorbeeld door twee keer te klikken). "
         "Kijk of het er al staat; zo niet, probeer het opnieuw."

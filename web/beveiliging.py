@@ -42,8 +42,11 @@ NIET_BEWAREN = {"Cache-Control": "no-store"}
 STATISCH = "/static/"  # css, htmx, icons: the same for everyone, so cacheable
 # A case is at most some tens of kB; 1 MB leaves room for a batch through the API.
 MAX_BODY = 1_000_000
-# NUL as it arrives: raw, percent-encoded (forms, query strings), escaped in JSON.
-NUL_VORMEN = (b"\x00", b"%00", b"\\u0000")
+# NUL as it arrives: raw, percent-encoded (forms, query strings), escaped in JSON. Each
+# body is checked for the forms its content type can hold: "50%00" is plain text in JSON.
+NUL_RAUW = (b"\x00",)
+NUL_IN_URL = (b"\x00", b"%00")
+NUL_IN_JSON = (b"\x00", b"\\u0000")
 
 
 class Beveiliging:
@@ -59,25 +62,28 @@ class Beveiliging:
         if lengte is not None and (not lengte.isdigit() or int(lengte) > self.max_body):
             await _te_groot(scope, send, self.max_body)
             return
-        if "\x00" in scope["path"] or _met_nul(scope.get("query_string", b"")):
+        if "\x00" in scope["path"] or _met_nul(scope.get("query_string", b""), NUL_IN_URL):
             await _weiger(scope, send, 400, "Ongeldig teken", _NUL_MELDING)
             return
 
         # The body is read here first (at most `max_body`), checked, and handed on:
         # refusing halfway through the app's own reading would surface as an error
         # group from Starlette's middleware instead of this answer.
-        body = b""
+        delen: list[bytes] = []
+        ontvangen = 0
         while True:
             bericht = await receive()
             if bericht["type"] != "http.request":
                 return  # the client went away
-            body += bericht.get("body", b"")
-            if len(body) > self.max_body:
+            delen.append(bericht.get("body", b""))
+            ontvangen += len(delen[-1])
+            if ontvangen > self.max_body:
                 await _te_groot(scope, send, self.max_body)
                 return
             if not bericht.get("more_body", False):
                 break
-        if _met_nul(body):
+        body = b"".join(delen)
+        if _met_nul(body, _nul_vormen(scope)):
             await _weiger(scope, send, 400, "Ongeldig teken", _NUL_MELDING)
             return
         doorgegeven = False
@@ -107,8 +113,17 @@ class Beveiliging:
 _NUL_MELDING = "Het verzoek bevat een NUL-teken (\\0); dat kan in geen enkele tekst staan."
 
 
-def _met_nul(data: bytes) -> bool:
-    return any(vorm in data for vorm in NUL_VORMEN)
+def _met_nul(data: bytes, vormen: tuple[bytes, ...]) -> bool:
+    return any(vorm in data for vorm in vormen)
+
+
+def _nul_vormen(scope: Scope) -> tuple[bytes, ...]:
+    soort = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower()
+    if soort == b"application/x-www-form-urlencoded":
+        return NUL_IN_URL
+    if soort.endswith(b"json"):
+        return NUL_IN_JSON
+    return NUL_RAUW
 
 
 def _koppen(scope: Scope) -> dict[str, str]:

@@ -94,13 +94,21 @@ def _cookie(code: str) -> str:
     return DEELNEMER_COOKIE + code
 
 
+def _deed_mee(request: Request, code: str) -> bool:
+    """The browser joined this session once: its code was known, not guessed (the tab of
+    a session deleted since keeps asking)."""
+    return request.cookies.get(_cookie(intervisie.normaliseer_code(code))) is not None
+
+
 def _stand(kb: Casusbank, code: str, request: Request) -> Stand:
-    """The session for a participant's page (no account): unknown codes count as guesses."""
+    """The session for a participant's page (no account): unknown codes count as guesses,
+    except from a browser that joined the session before it was deleted."""
     _gissen(request).eis_toegestaan(request)
     try:
         return intervisie.stand(kb, code)
     except OnbekendeSessie as exc:
-        _gissen(request).onbekend(request)
+        if not _deed_mee(request, code):
+            _gissen(request).onbekend(request)
         raise HTTPException(404, str(exc)) from exc
 
 
@@ -396,7 +404,8 @@ async def antwoorden(
             intervisie.deelnemer, kb, code, request.cookies.get(_cookie(code))
         )
     except OnbekendeSessie as exc:
-        _gissen(request).onbekend(request)
+        if not _deed_mee(request, code):
+            _gissen(request).onbekend(request)
         raise HTTPException(404, str(exc)) from exc
     if wie is None:
         return RedirectResponse(_met_params("/intervisie/doe-mee", code=code), 303)
@@ -423,6 +432,9 @@ def stand(
     """204 while nothing changed; otherwise htmx opens the participant's page anew. By
     GET (HX-Redirect), not by reloading (HX-Refresh): a page showing a refused answer is
     the answer of a POST, and a reload would send that answer again, for the next case."""
+    if _deed_mee(request, code) and not intervisie.bestaat(kb, code):
+        # Deleted while this tab was open: 286 makes htmx stop polling.
+        return Response(status_code=286)
     st = _stand(kb, code, request)
     if request.query_params.get("versie") == st.versie:
         return Response(status_code=204)

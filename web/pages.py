@@ -20,7 +20,7 @@ from kb import ketenoverleg, review
 from kb.ketenoverleg import AppCommentaar
 from kb.overzicht import FACET_VELDEN, facetten, lijst
 from kb.service import Casusbank
-from kb.store import FilterFout, Filters
+from kb.store import MAX_GETAL, FilterFout, Filters
 from kb.toegang import VRAAG_PARTIJEN, Gebruiker, Recht
 from kb.vocabulary import FACTOREN, LABELS, Richting, Status
 from search.embedder import EmbedderFout
@@ -38,6 +38,7 @@ router = APIRouter(include_in_schema=False)
 ZOEK_FILTERS = ("leerling.onderwijs", "verzuim.soort", "route")
 ZOEK_LIMIT = 10
 PER_PAGINA = 20
+MAX_PAGINA = MAX_GETAL // PER_PAGINA
 # Facets of /bladeren: heading and the vocabulary that labels the values (for themes,
 # free tags, only the known ones have a label; the others show as their code).
 FACETTEN: dict[str, tuple[str, str | None]] = {
@@ -278,7 +279,8 @@ def bladeren(
     paren = [(k, v) for k, v in request.query_params.multi_items() if v.strip()]
     tekst = request.query_params.get("q", "").strip()
     try:
-        pagina_nr = max(int(request.query_params.get("pagina", "1")), 1)
+        # Bounded: a huge page number overflowed the database's offset.
+        pagina_nr = min(max(int(request.query_params.get("pagina", "1")), 1), MAX_PAGINA)
     except ValueError:
         pagina_nr = 1
     fout = None
