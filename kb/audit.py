@@ -66,7 +66,9 @@ def schrijf(
     if actie not in ACTIES:
         raise ValueError(f"onbekende auditactie '{actie}'")
     naam = wie.naam if isinstance(wie, Gebruiker) else wie
-    rol = str(wie.rol) if isinstance(wie, Gebruiker) else None
+    rol = None
+    if isinstance(wie, Gebruiker):  # a chain partner's party matters: "keten (om)"
+        rol = f"{wie.rol} ({wie.partij})" if wie.partij else str(wie.rol)
     session.add(
         AuditRij(
             gebruiker=naam[:64] if naam else None,

@@ -219,7 +219,8 @@ class AuditRij(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     tijd: datetime = Field(default_factory=_nu, sa_type=DateTime, index=True)
     gebruiker: str | None = Field(default=None, max_length=64, index=True)
-    rol: str | None = Field(default=None, max_length=20)
+    # The role, with a chain partner's party: "keten (jeugdreclassering)" (migration 0008).
+    rol: str | None = Field(default=None, max_length=40)
     actie: str = Field(max_length=40, index=True)
     onderwerp: str | None = Field(default=None, max_length=120)
     adres: str | None = Field(default=None, max_length=64)

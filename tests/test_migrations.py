@@ -116,6 +116,14 @@ def test_accounts_review_commentaar_and_audit_work_on_postgresql(
         assert accounts.lees_sessie(s, sessie.sleutel) is not None
     with kb.session() as s, pytest.raises(accounts.AccountFout):
         accounts.aanmelden(s, "lp", "fout-wachtwoord", "10.0.0.1")
+    # The longest role and party the audit log writes fits its column on PostgreSQL.
+    with kb.session() as s:
+        accounts.maak(s, "jr", "keten", "een-lang-wachtwoord", partij="jeugdreclassering")
+    with kb.session() as s:
+        accounts.aanmelden(s, "jr", "een-lang-wachtwoord", None)
+    with kb.session() as s:
+        rollen = [r.rol for r in audit.lees(s, limit=None).regels if r.gebruiker == "jr"]
+    assert "keten (jeugdreclassering)" in rollen
     kb.save(copy.deepcopy(VOORBEELD), door=lp)
     vraag = ketenoverleg.stel_vraag(kb, "VB-2024-001", lp, partij="om",
                                     tekst="Zou het OM hier een pv tegen de ouders verwachten?")

@@ -238,6 +238,8 @@ def test_the_audit_log_records_who_did_what_but_no_case_text(kb: Casusbank) -> N
         ("beheer", "export", None),
     ]:
         assert verwacht in acties
+    # A chain partner's party is in the log: "om" of the OM, not just "keten".
+    assert ("om", "keten (om)") in [(r.gebruiker, r.rol) for r in regels]
     csv = audit.als_csv(regels)
     for stukje in (VOORBEELD["beschrijving"][:40], "Halt-afdoening", VOORBEELD["titel"]):
         assert stukje not in csv
