@@ -81,16 +81,6 @@ def normaliseer_code(code: str) -> str:
     return "".join(code.split()).upper()
 
 
-def bestaat(kb: Casusbank, code: str) -> bool:
-    with kb.session() as s:
-        return (
-            s.exec(
-                select(IntervisieRij.id).where(IntervisieRij.code == normaliseer_code(code))
-            ).first()
-            is not None
-        )
-
-
 def _sessie_rij(s: Session, code: str) -> IntervisieRij:
     rij = s.exec(select(IntervisieRij).where(IntervisieRij.code == normaliseer_code(code))).first()
     if rij is None:

@@ -176,12 +176,8 @@ def _antwoorden(kb: Casusbank, wie: Gebruiker, naam: str) -> dict[str, tuple[Keu
         return {
             r.ref: (
                 Keuze.uit_opslag(r.besluit, r.pv_tegen, r.factoren, r.motivatie),
-                Keuze.uit_opslag(
-                    r.eerste_besluit or r.besluit,
-                    r.eerste_pv_tegen if r.eerste_besluit else r.pv_tegen,
-                    r.factoren,
-                    r.motivatie,
-                ),
+                # Every row has its first decision: set on insert, backfilled by 0006.
+                Keuze.uit_opslag(r.eerste_besluit, r.eerste_pv_tegen, r.factoren, r.motivatie),
             )
             for r in rijen
         }

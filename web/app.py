@@ -95,6 +95,13 @@ async def _ongeldig_verzoek(request: Request, exc: Exception) -> Response:
     return _foutpagina(request, 400, "; ".join(fouten))
 
 
+def _antwoord(request: Request, status: int, melding: str) -> Response:
+    """A refusal or error: JSON `detail` for the API, the Dutch error page otherwise."""
+    if _is_api(request):
+        return JSONResponse({"detail": melding}, status_code=status)
+    return _foutpagina(request, status, melding)
+
+
 async def _tegelijk(request: Request, exc: Exception) -> Response:
     """A unique constraint hit by two requests at once (double-click, two tabs): what the
     service could not settle itself is a Dutch 409, not a 500. Other integrity errors
@@ -107,9 +114,7 @@ async def _tegelijk(request: Request, exc: Exception) -> Response:
         "Tegelijk werd hetzelfde opgeslagen (bijvoorbeeld door twee keer te klikken). "
         "Kijk of het er al staat; zo niet, probeer het opnieuw."
     )
-    if _is_api(request):
-        return JSONResponse({"detail": melding}, status_code=409)
-    return _foutpagina(request, 409, melding)
+    return _antwoord(request, 409, melding)
 
 
 async def _interne_fout(request: Request, _exc: Exception) -> Response:
@@ -118,9 +123,7 @@ async def _interne_fout(request: Request, _exc: Exception) -> Response:
         "Er ging iets mis aan onze kant. Probeer het opnieuw; blijft het misgaan, "
         "meld dan wat u deed aan de beheerder."
     )
-    if _is_api(request):
-        return JSONResponse({"detail": melding}, status_code=500)
-    return _foutpagina(request, 500, melding)
+    return _antwoord(request, 500, melding)
 
 
 async def _niet_ingelogd(request: Request, _exc: Exception) -> Response:
@@ -153,15 +156,11 @@ async def _wachtwoord_wijzigen(request: Request, _exc: Exception) -> Response:
 
 
 async def _geweigerd(request: Request, exc: Exception) -> Response:
-    if _is_api(request):
-        return JSONResponse({"detail": str(exc)}, status_code=403)
-    return _foutpagina(request, 403, str(exc))
+    return _antwoord(request, 403, str(exc))
 
 
 async def _niet_gevonden(request: Request, exc: Exception) -> Response:
-    if _is_api(request):
-        return JSONResponse({"detail": str(exc)}, status_code=404)
-    return _foutpagina(request, 404, str(exc))
+    return _antwoord(request, 404, str(exc))
 
 
 def create_app(kb: Casusbank | None = None) -> FastAPI:

@@ -432,10 +432,13 @@ def stand(
     """204 while nothing changed; otherwise htmx opens the participant's page anew. By
     GET (HX-Redirect), not by reloading (HX-Refresh): a page showing a refused answer is
     the answer of a POST, and a reload would send that answer again, for the next case."""
-    if _deed_mee(request, code) and not intervisie.bestaat(kb, code):
-        # Deleted while this tab was open: 286 makes htmx stop polling.
-        return Response(status_code=286)
-    st = _stand(kb, code, request)
+    try:
+        st = _stand(kb, code, request)
+    except HTTPException as exc:
+        if exc.status_code == 404 and _deed_mee(request, code):
+            # Deleted while this tab was open: 286 makes htmx stop polling.
+            return Response(status_code=286)
+        raise
     if request.query_params.get("versie") == st.versie:
         return Response(status_code=204)
     return Response(status_code=200, headers={"HX-Redirect": f"/intervisie/{st.code}"})
