@@ -213,8 +213,8 @@ def _mislukt(session: Session, sleutel: str, drempel: int, nu: datetime) -> None
 
 # Logins are checked one at a time in this process. The check reads the failure count,
 # verifies the password (slow, on purpose) and records the outcome; attempts sent in
-# parallel all passed the read before any failure was recorded (30 at once got 19
-# password checks past a threshold of 5). One by one, the threshold holds as written.
+# parallel all passed the read before any failure was recorded, and got far more
+# password checks than the threshold. One by one, the threshold holds as written.
 # An argon2 check takes some tens of milliseconds: twenty colleagues logging in at
 # the same moment wait about a second. The lock is per process; `kb serve` runs one.
 _AANMELDEN = threading.Lock()
