@@ -290,6 +290,8 @@ def _print_resultaten(result: dict) -> None:
     herkend = [f["code"] for f in result.get("factoren", [])]
     if herkend:
         typer.echo("Factoren in de vraag: " + ", ".join(label("factor", f) for f in herkend))
+    for afkorting, voluit in result.get("uitgeschreven", {}).items():
+        typer.echo(f"{afkorting} gelezen als {voluit} (geen casus gebruikt de afkorting)")
     if not result["results"]:
         typer.echo("Geen vergelijkbare casussen gevonden.")
         return

@@ -22,7 +22,9 @@ docs/zoekkwaliteit.md), so their figures can be printed again.
     python -m search.experimenten thema_idf      # theme feedback with rare themes counting more
     python -m search.experimenten use            # Google's multilingual USE next to / instead of e5
     python -m search.experimenten afkortingen    # abbreviations in the query written out
+    python -m search.experimenten afkortingen --onbekend  # only those no case uses (adopted)
     python -m search.experimenten signalen       # more signals / training data for the reranker
+    python -m search.experimenten velden         # BM25 per field, title cosine, named decision
     python -m search.experimenten schaal         # 2,000 synthetic cases added; dense centring
 
 Every nDCG@10 is printed over all queries, each half (odd/even id) and each
@@ -775,63 +777,27 @@ def use() -> None:
 # Abbreviations of the leerplicht domain, as defined in the domain notes (shared/domain)
 # and common Dutch youth-care usage. Those that are also ordinary words or letters only
 # count when written in capitals.
-AFKORTINGEN = {
-    "JR": "jeugdreclassering",
-    "JCO": "justitieel casusoverleg",
-    "OTP": "onderhoud ter parkette",
-    "OTS": "ondertoezichtstelling",
-    "VTB": "verzoek tot bespreking",
-    "GI": "gecertificeerde instelling",
-    "MDO": "multidisciplinair overleg",
-    "ZAT": "zorg- en adviesteam",
-    "SWT": "sociaal wijkteam",
-    "RMC": "regionaal meld- en coördinatiepunt",
-    "IJO": "integraal jeugdoverleg",
-    "MAZL": "meer aandacht voor ziek gemelde leerlingen",
-    "JBT": "jeugdbeschermingstafel",
-    "ISK": "internationale schakelklas",
-    "SWV": "samenwerkingsverband",
-    "OPP": "ontwikkelingsperspectiefplan",
-    "JGZ": "jeugdgezondheidszorg",
-    "GGZ": "geestelijke gezondheidszorg",
-    "ASS": "autisme",
-    "ZML": "zeer moeilijk lerend",
-    "BOA": "buitengewoon opsporingsambtenaar",
-    "AZC": "asielzoekerscentrum",
-    "VSV": "voortijdig schoolverlaten",
-    "LPA": "leerplichtambtenaar",
-    "VSO": "voortgezet speciaal onderwijs",
-    "PRO": "praktijkonderwijs",
-    "SO": "speciaal onderwijs",
-}
-_HOOFDLETTERS = {"ASS", "SO", "PRO", "GI", "JR"}
-
-
-def _voluit(vraag: str) -> str:
-    """The query with the written-out form of each abbreviation in it added at the end."""
-    extra = [
-        AFKORTINGEN[w.upper()]
-        for w in re.findall(r"\w+", vraag)
-        if w.upper() in AFKORTINGEN and (w.isupper() or w.upper() not in _HOOFDLETTERS)
-    ]
-    return f"{vraag} ({', '.join(dict.fromkeys(extra))})" if extra else vraag
-
-
 def afkortingen() -> None:
     """Abbreviations in the query written out, for the dense model (which may not know
     "JR") and BM25 alike; the cases are left as they are. pv, OM and RvdK, which nearly
-    every case uses, are not expanded. Per query, because the effect is a few large
-    swings rather than a general shift."""
-    from search.evaluate import QUERIES_2, ndcg_at
-    from search.lexical import LexicalIndex
+    every case uses, are not expanded (the table is `search/afkortingen.py`). Per query,
+    because the effect is a few large swings rather than a general shift. With
+    `--onbekend`, only abbreviations that no case uses are written out, as the search
+    now does: the ones neither BM25 nor (likely) the model can place."""
+    from search.afkortingen import voluit
+    from search.evaluate import QUERIES_2, QUERIES_3, ndcg_at
+    from search.lexical import LexicalIndex, woorden
 
-    for naam, vragen in (("set 1", None), ("set 2", QUERIES_2)):
+    onbekend = "--onbekend" in sys.argv
+    for naam, vragen in (("set 1", None), ("set 2", QUERIES_2), ("set 3", QUERIES_3)):
         p = Proef(vragen=vragen)
         pvecs = p.vectoren(_titel_beschrijving(p))
         basis = _met_thema(
             p, {"dense": p.dense(p.vraagvectoren(), pvecs), "bm25": p.bm25()}, _thema
         )
-        teksten = [_voluit(q["vraag"]) for q in p.queries]
+        bekend = {w for r in p.refs for w in woorden(p.lexicaal[r])}
+        gebruikt = (lambda w, b=bekend: w.lower() in b) if onbekend else None
+        teksten = [voluit(q["vraag"], gebruikt) for q in p.queries]
         index = LexicalIndex(enumerate(p.lexicaal[r] for r in p.refs))
         bm25 = [[p.refs[i] for i in ranking(index.scores(t, k=KANDIDATEN))] for t in teksten]
         voluit = _met_thema(
@@ -1012,19 +978,18 @@ def _signaalrijen(kb: Any, pad: Path) -> list[tuple[dict[str, Any], list[str], n
     return rijen_uit
 
 
-def signalen() -> None:
-    """More signals and more training data for the reranker: trained on one set (or two),
-    measured on the others, with the seven committed signals and with each extra one."""
+def _vergelijk_signalen(
+    data: dict[str, list[tuple[dict[str, Any], list[str], np.ndarray]]],
+    namen: list[str],
+    varianten: list[tuple[str, list[str]]],
+) -> None:
+    """For each variant (the committed signals plus some extra columns of `data`), a
+    reranker trained on one set (or two) and measured on another, in six directions."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    from search.evaluate import QUERIES, QUERIES_2, QUERIES_3, eval_kb, meet_per_deel
+    from search.evaluate import meet_per_deel
     from search.herrangschikken import KENMERKEN
-
-    kb = eval_kb()
-    sets = {"1": QUERIES, "2": QUERIES_2, "3": QUERIES_3}
-    data = {naam: _signaalrijen(kb, pad) for naam, pad in sets.items()}
-    namen = [*KENMERKEN, *EXTRA_SIGNALEN]
 
     def train(rijen: list[Any], kolommen: list[int]) -> Callable[[np.ndarray], np.ndarray]:
         x = np.vstack([r[2][:, kolommen] for r in rijen])
@@ -1050,17 +1015,170 @@ def signalen() -> None:
             f"set {n} {meet_op(d, lambda z: -np.arange(len(z)), [0])}" for n, d in data.items()
         )
     )
-    for label, extra in [
-        ("de zeven", []),
-        *[(f"+ {e}", [e]) for e in EXTRA_SIGNALEN],
-        ("+ alle vijf", list(EXTRA_SIGNALEN)),
-    ]:
+    for label, extra in [("de zeven", []), *varianten]:
         kol = [namen.index(n) for n in [*KENMERKEN, *extra]]
         uit = []
         for van, naar in richtingen:
             rijen = [r for n in van.split("+") for r in data[n]]
             uit.append(f"{van}->{naar} {meet_op(data[naar], train(rijen, kol), kol)}")
         print(f"{label:<18} " + " | ".join(uit))
+
+
+def signalen() -> None:
+    """More signals and more training data for the reranker: trained on one set (or two),
+    measured on the others, with the seven committed signals and with each extra one."""
+    from search.evaluate import QUERIES, QUERIES_2, QUERIES_3, eval_kb
+    from search.herrangschikken import KENMERKEN
+
+    kb = eval_kb()
+    sets = {"1": QUERIES, "2": QUERIES_2, "3": QUERIES_3}
+    data = {naam: _signaalrijen(kb, pad) for naam, pad in sets.items()}
+    _vergelijk_signalen(
+        data,
+        [*KENMERKEN, *EXTRA_SIGNALEN],
+        [*[(f"+ {e}", [e]) for e in EXTRA_SIGNALEN], ("+ alle vijf", list(EXTRA_SIGNALEN))],
+    )
+
+
+VELD_SIGNALEN = (
+    "bm25_titel",
+    "bm25_beschrijving",
+    "bm25_afweging",
+    "bm25_overig",
+    "cos_titel",
+    "besluit_genoemd",
+    "cos_zin_max",
+    "cos_zin_top3",
+)
+
+# Which decisions a query names, read from its words ("pv of Halt?" names both; "geen
+# pv" names geen_pv, not pv).
+_BESLUIT_IN_VRAAG = {
+    "geen_pv": re.compile(r"\b(geen|zonder|niet)\b[^.?!,]{0,25}\bpv\b|\baf(ge)?zien|\baf te zien"),
+    "halt": re.compile(r"\bhalt\b"),
+    "aangehouden": re.compile(
+        r"aanhoud|aangehouden|aan te houden|\bpv\b[^.?!]{0,20}\b(uitstel|wachten)"
+    ),
+    "pv": re.compile(r"\bpv\b|proces-?verbaal"),
+}
+
+
+def besluiten_in_vraag(vraag: str) -> set[str]:
+    tekst = vraag.lower()
+    genoemd = {b for b, patroon in _BESLUIT_IN_VRAAG.items() if patroon.search(tekst)}
+    if "geen_pv" in genoemd and len(re.findall(r"\bpv\b", tekst)) <= 1:
+        genoemd.discard("pv")
+    return genoemd
+
+
+def _zinnen(tekst: str) -> list[str]:
+    """A text's sentences (at . ! ? followed by a space), none empty."""
+    return [z for z in re.split(r"(?<=[.!?])\s+", tekst) if z.strip()]
+
+
+def _veldrijen(kb: Any, pad: Path) -> list[tuple[dict[str, Any], list[str], np.ndarray]]:
+    """Per query: its candidates' refs and the reranker's seven signals followed by
+    `VELD_SIGNALEN`: BM25 per field (title, description, reasoning, the rest) relative
+    to the best candidate, the cosine of the title alone minus the best, and +1 / -1 / 0
+    for a case whose decision is / is not / may be what the query names."""
+    from sqlmodel import Session, select
+
+    from kb.models import CasusRij
+    from search.evaluate import laad_queries
+    from search.lexical import LexicalIndex
+    from search.service import Zoekvraag, _rangschik
+    from search.text import join_lexical
+
+    index = kb.index
+    index.ensure_current()
+    with Session(kb.engine) as s:
+        rijen = {int(r.id): r for r in s.exec(select(CasusRij))}
+        velden = {
+            "titel": [(i, r.titel) for i, r in rijen.items()],
+            "beschrijving": [(i, r.beschrijving) for i, r in rijen.items()],
+            "afweging": [(i, r.toelichting) for i, r in rijen.items()],
+            "overig": [
+                (
+                    i,
+                    join_lexical(
+                        (r.uitkomst_toelichting, r.lessen), (c.tekst for c in r.commentaren)
+                    ),
+                )
+                for i, r in rijen.items()
+            ],
+        }
+        besluit = {i: r.besluit for i, r in rijen.items()}
+    lexicaal = {naam: LexicalIndex(docs) for naam, docs in velden.items()}
+    ids = list(rijen)
+    titels = index.embedder.embed_passages([rijen[i].titel for i in ids])
+    titelvec = dict(zip(ids, titels, strict=True))
+    zinnen = {i: _zinnen(f"{rijen[i].titel}. {rijen[i].beschrijving}") for i in ids}
+    alle_zinnen = [z for i in ids for z in zinnen[i]]
+    zinvec_alle = index.embedder.embed_passages(alle_zinnen)
+    zinvec, start = {}, 0
+    for i in ids:
+        zinvec[i] = zinvec_alle[start : start + len(zinnen[i])]
+        start += len(zinnen[i])
+    uit = []
+    for q in laad_queries(pad):
+        vraag = Zoekvraag(q["vraag"])
+        with Session(kb.engine) as s:
+            r = _rangschik(s, kb, vraag)
+        per_veld = {n: li.scores(vraag.vrije_tekst) for n, li in lexicaal.items()}
+        qv = index.embedder.embed_query(vraag.vrije_tekst)
+        cos = {c: float(titelvec[c] @ qv) for c in r.kandidaten}
+        beste_cos = max(cos.values())
+        zc = {c: np.sort(zinvec[c] @ qv)[::-1] for c in r.kandidaten}
+        zmax = {c: float(v[0]) for c, v in zc.items()}
+        ztop3 = {c: float(np.mean(v[:3])) for c, v in zc.items()}
+        beste_zmax, beste_ztop3 = max(zmax.values()), max(ztop3.values())
+        genoemd = besluiten_in_vraag(vraag.tekst)
+
+        beste_veld = {
+            n: max((sc.get(k, 0.0) for k in r.kandidaten), default=0.0) or 1.0
+            for n, sc in per_veld.items()
+        }
+
+        extra = [
+            [
+                *(per_veld[n].get(c, 0.0) / beste_veld[n] for n in velden),
+                cos[c] - beste_cos,
+                0.0 if not genoemd else (1.0 if besluit[c] in genoemd else -1.0),
+                zmax[c] - beste_zmax,
+                ztop3[c] - beste_ztop3,
+            ]
+            for c in r.kandidaten
+        ]
+        assert r.kenmerken is not None
+        x = np.hstack([r.kenmerken, np.asarray(extra).reshape(len(r.kandidaten), -1)])
+        uit.append((q, [rijen[c].ref for c in r.kandidaten], x))
+    return uit
+
+
+def velden() -> None:
+    """Reranker signals the search does not have yet: BM25 per field, the title's own
+    cosine, and whether the case's decision is one the query names."""
+    from search.evaluate import QUERIES, QUERIES_2, QUERIES_3, eval_kb, laad_queries
+    from search.herrangschikken import KENMERKEN
+
+    for naam, pad in (("1", QUERIES), ("2", QUERIES_2), ("3", QUERIES_3)):
+        qs = laad_queries(pad)
+        genoemd = sum(1 for q in qs if besluiten_in_vraag(q["vraag"]))
+        print(f"set {naam}: {genoemd} van {len(qs)} vragen noemen een besluit")
+    kb = eval_kb()
+    sets = {"1": QUERIES, "2": QUERIES_2, "3": QUERIES_3}
+    data = {naam: _veldrijen(kb, pad) for naam, pad in sets.items()}
+    bm25_velden = [n for n in VELD_SIGNALEN if n.startswith("bm25_")]
+    _vergelijk_signalen(
+        data,
+        [*KENMERKEN, *VELD_SIGNALEN],
+        [
+            *[(f"+ {e}", [e]) for e in VELD_SIGNALEN],
+            ("+ bm25 per veld", bm25_velden),
+            ("+ zinnen beide", ["cos_zin_max", "cos_zin_top3"]),
+            ("+ alle", list(VELD_SIGNALEN)),
+        ],
+    )
 
 
 EXPERIMENTEN = {
@@ -1089,6 +1207,7 @@ EXPERIMENTEN = {
         afkortingen,
         schaal,
         signalen,
+        velden,
     )
 }
 

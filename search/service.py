@@ -6,7 +6,8 @@ of what was decided and what followed. Modes: `bm25`, `dense`, and `hybrid`
 (reciprocal rank fusion of both, plus factor overlap when factors are known,
 plus the cases that share themes with the best match: see `_thema_ranking`;
 the fused candidates are then reordered by a small learned model, see
-`search.herrangschikken`).
+`search.herrangschikken`). A domain abbreviation that no case uses is searched
+with its written-out form (`zoektekst`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from kb.service import Casusbank
 from kb.store import Filters, apply_filters, naar_casus, volledig
 from kb.toegang import Gebruiker
 from kb.vocabulary import FACTOR_BY_CODE, Status
-from search import herrangschikken
+from search import afkortingen, herrangschikken
 from search.explain import herken_factoren, samenvatting, snippet, vergelijk_factoren
 from search.fusion import ranking, rrf
 from search.lexical import contains_phrases, phrases
@@ -94,6 +95,21 @@ class _Rangschikking:
     # Hybrid only: the candidates the reranker may reorder, and their features.
     kandidaten: list[int] = field(default_factory=list)
     kenmerken: np.ndarray | None = None
+    # The text searched and the abbreviations written out in it (see `zoektekst`).
+    tekst: str = ""
+    uitgeschreven: dict[str, str] = field(default_factory=dict)
+
+
+def zoektekst(kb: Casusbank, vraag: Zoekvraag) -> tuple[str, dict[str, str]]:
+    """The text that is searched: the description without quotes, plus the written-out
+    form of each domain abbreviation in it that no case uses ("JR": the cases write
+    "jeugdreclassering"), which neither BM25 nor the model could place otherwise."""
+    tekst = vraag.vrije_tekst
+    if not tekst or not afkortingen.afkortingen_in(tekst):
+        return tekst, {}
+    lexicaal = kb.index.lexical()
+    uit = afkortingen.uitgeschreven(tekst, lambda w: bool(lexicaal.scores(w, k=1)))
+    return afkortingen.voluit(tekst, lambda w: w not in uit), uit
 
 
 def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
@@ -103,7 +119,6 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
     herkend = herken_factoren(vraag.tekst) if vraag.herken else []
     query_factoren = list(dict.fromkeys([*vraag.factoren, *herkend]))
     frases = phrases(vraag.tekst)
-    vrije_tekst = vraag.vrije_tekst
 
     with Session(kb.engine) as s:
         rang = _rangschik(s, kb, vraag)
@@ -141,7 +156,7 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
                 # Why a case of the same kind came up: the themes it shares with the best match.
                 thema_bron = beste_themas if cid != beste else set()
                 resultaten.append(
-                    _resultaat(rij, scores[cid], vrije_tekst, query_factoren, thema_bron, beste_ref)
+                    _resultaat(rij, scores[cid], rang.tekst, query_factoren, thema_bron, beste_ref)
                 )
                 if len(resultaten) >= vraag.limit:
                     break
@@ -153,6 +168,7 @@ def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:
             {"code": f, "herkend_in_tekst": f in herkend and f not in vraag.factoren}
             for f in query_factoren
         ],
+        "uitgeschreven": rang.uitgeschreven,
         "results": resultaten,
         "samenvatting": samenvatting(resultaten),
     }
@@ -178,7 +194,7 @@ def kandidaatkenmerken(kb: Casusbank, vraag: Zoekvraag) -> tuple[list[str], np.n
 def _rangschik(s: Session, kb: Casusbank, vraag: Zoekvraag) -> _Rangschikking:
     """The fused order of the visible cases that pass the filters; for hybrid search
     with text also the theme feedback and the reranker's features."""
-    index, vrije_tekst = kb.index, vraag.vrije_tekst
+    index = kb.index
     toegestaan = _toegestane_ids(s, vraag.filters)
     uit = _verborgen_ids(s, vraag.kijker)
     if vraag.uitsluiten:
@@ -195,6 +211,7 @@ def _rangschik(s: Session, kb: Casusbank, vraag: Zoekvraag) -> _Rangschikking:
     # that lock starved it once the pool was used up: parallel searches then stalled the
     # server for minutes. Ending the read transaction gives the connection back.
     s.rollback()
+    vrije_tekst, uitgeschreven = zoektekst(kb, vraag)
     lijsten: list[list[int]] = []
     dense: dict[int, float] = {}
     lex: dict[int, float] = {}
@@ -215,7 +232,7 @@ def _rangschik(s: Session, kb: Casusbank, vraag: Zoekvraag) -> _Rangschikking:
     scores = rrf(lijsten) if len(lijsten) > 1 else _enkel(lijsten)
     volgorde = ranking(scores)
     if not (vrije_tekst and vraag.modus == "hybrid" and volgorde):
-        return _Rangschikking(volgorde, scores)
+        return _Rangschikking(volgorde, scores, tekst=vrije_tekst, uitgeschreven=uitgeschreven)
     dense_lijst, bm25_lijst = lijsten[0], lijsten[1]
     beste = volgorde[0]
     beste_themas, thema_lijst, gedeeld = _thema_ranking(s, volgorde)
@@ -239,6 +256,8 @@ def _rangschik(s: Session, kb: Casusbank, vraag: Zoekvraag) -> _Rangschikking:
         beste_themas,
         kandidaten,
         herrangschikken.kenmerken(kandidaten, signalen),
+        vrije_tekst,
+        uitgeschreven,
     )
 
 

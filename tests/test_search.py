@@ -714,3 +714,31 @@ def test_parallel_searches_give_their_connection_back_before_waiting_for_the_ind
 
     with ThreadPoolExecutor(max_workers=len(refs)) as pool:
         assert all(n >= 4 for n in pool.map(zoek_tot_klaar, refs))
+
+
+def test_an_abbreviation_no_case_uses_is_searched_written_out(kb: Casusbank) -> None:
+    """The seed cases write "jeugdreclassering", officers type "JR": without the
+    written-out form neither BM25 nor the model connects the two."""
+    vraag = "al onder JR met schoolvoorwaarde, apart pv?"
+    result = zoek(kb, Zoekvraag(vraag))
+    assert result["uitgeschreven"] == {"JR": "jeugdreclassering"}
+    assert result["query"] == vraag
+    eerste = result["results"][0]
+    assert "<mark>jeugdreclassering</mark>" in eerste["snippet"]
+    assert "jeugdreclassering" in kb.get(eerste["ref"]).beschrijving.lower()
+
+
+def test_cli_search_says_which_abbreviation_it_wrote_out(kb: Casusbank, monkeypatch) -> None:
+    monkeypatch.setenv("KB_DATA_DIR", str(kb.settings.data_dir))
+    result = runner.invoke(app, ["search", "al onder JR met schoolvoorwaarde, apart pv?"])
+    assert result.exit_code == 0, result.output
+    assert "JR gelezen als jeugdreclassering" in result.output
+
+
+def test_an_abbreviation_the_cases_use_is_searched_as_typed(kb: Casusbank) -> None:
+    """Once a case writes "JR", the word matches that case and is left alone."""
+    tekst = "Jongen staat onder toezicht van de JR. " + variant(1)["beschrijving"]
+    kb.save(variant(903, beschrijving=tekst))
+    result = zoek(kb, Zoekvraag("al onder JR met schoolvoorwaarde, apart pv?"))
+    assert result["uitgeschreven"] == {}
+    assert "TST-903" in refs(result)

@@ -725,3 +725,10 @@ def test_an_integrity_error_that_is_no_unique_clash_stays_a_server_error(kb: Cas
         log_in(c, "lp")
         r = c.post("/api/wees")
         assert r.status_code == 500 and "Tegelijk" not in r.text
+
+
+def test_the_search_page_says_which_abbreviation_it_wrote_out(lezer: TestClient) -> None:
+    pagina = lezer.get("/", params={"q": "al onder JR met schoolvoorwaarde, apart pv?"})
+    assert "JR gelezen als <em>jeugdreclassering</em>" in pagina.text
+    gewoon = lezer.get("/", params={"q": VRAAG})
+    assert "gelezen als" not in gewoon.text

@@ -1,0 +1,77 @@
+"""Domain abbreviations in a query, written out when no case uses them.
+
+Officers write "JR" where the cases write "jeugdreclassering". BM25 then has nothing
+to match, and the small embedding model does not know the abbreviation either: the
+query's key term is dead weight. Adding the written-out form to the query gives both
+something to find. An abbreviation that cases do use is left alone, since it already
+matches the cases that use it; writing out every abbreviation helped some queries and
+hurt others as much (docs/zoekkwaliteit.md, "Adopted: abbreviations no case uses").
+
+pv, OM and RvdK are not in the table: nearly every case uses them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+AFKORTINGEN = {
+    "JR": "jeugdreclassering",
+    "JCO": "justitieel casusoverleg",
+    "OTP": "onderhoud ter parkette",
+    "OTS": "ondertoezichtstelling",
+    "VTB": "verzoek tot bespreking",
+    "GI": "gecertificeerde instelling",
+    "MDO": "multidisciplinair overleg",
+    "ZAT": "zorg- en adviesteam",
+    "SWT": "sociaal wijkteam",
+    "RMC": "regionaal meld- en coördinatiepunt",
+    "IJO": "integraal jeugdoverleg",
+    "MAZL": "meer aandacht voor ziek gemelde leerlingen",
+    "JBT": "jeugdbeschermingstafel",
+    "ISK": "internationale schakelklas",
+    "SWV": "samenwerkingsverband",
+    "OPP": "ontwikkelingsperspectiefplan",
+    "JGZ": "jeugdgezondheidszorg",
+    "GGZ": "geestelijke gezondheidszorg",
+    "ASS": "autisme",
+    "ZML": "zeer moeilijk lerend",
+    "BOA": "buitengewoon opsporingsambtenaar",
+    "AZC": "asielzoekerscentrum",
+    "VSV": "voortijdig schoolverlaten",
+    "LPA": "leerplichtambtenaar",
+    "VSO": "voortgezet speciaal onderwijs",
+    "PRO": "praktijkonderwijs",
+    "SO": "speciaal onderwijs",
+}
+
+# Also ordinary words (or "junior") in lower case: an abbreviation only in capitals.
+ALLEEN_IN_HOOFDLETTERS = frozenset({"ASS", "SO", "PRO", "GI", "JR"})
+
+_WOORD = re.compile(r"\w+")
+
+
+def afkortingen_in(vraag: str) -> list[str]:
+    """The abbreviations of the table in a query, each once, as written."""
+    gevonden = [
+        w
+        for w in _WOORD.findall(vraag)
+        if w.upper() in AFKORTINGEN and (w.isupper() or w.upper() not in ALLEEN_IN_HOOFDLETTERS)
+    ]
+    return list(dict.fromkeys(gevonden))
+
+
+def uitgeschreven(vraag: str, gebruikt: Callable[[str], bool] | None = None) -> dict[str, str]:
+    """Abbreviation -> written-out form, for those in the query that `gebruikt` says no
+    case uses (with `gebruikt` None: all of them)."""
+    return {
+        w: AFKORTINGEN[w.upper()]
+        for w in afkortingen_in(vraag)
+        if gebruikt is None or not gebruikt(w)
+    }
+
+
+def voluit(vraag: str, gebruikt: Callable[[str], bool] | None = None) -> str:
+    """The query with the written-out forms of `uitgeschreven` added at the end."""
+    extra = dict.fromkeys(uitgeschreven(vraag, gebruikt).values())
+    return f"{vraag} ({', '.join(extra)})" if extra else vraag
