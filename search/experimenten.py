@@ -25,6 +25,7 @@ docs/zoekkwaliteit.md), so their figures can be printed again.
     python -m search.experimenten afkortingen --onbekend  # only those no case uses (adopted)
     python -m search.experimenten signalen       # more signals / training data for the reranker
     python -m search.experimenten velden         # BM25 per field, title cosine, named decision
+    python -m search.experimenten modellen       # interactions or boosted trees as the reranker
     python -m search.experimenten schaal         # 2,000 synthetic cases added; dense centring
 
 Every nDCG@10 is printed over all queries, each half (odd/even id) and each
@@ -978,26 +979,40 @@ def _signaalrijen(kb: Any, pad: Path) -> list[tuple[dict[str, Any], list[str], n
     return rijen_uit
 
 
+Leerder = Callable[[np.ndarray, list[int], list[float]], Callable[[np.ndarray], np.ndarray]]
+
+
+def _logistisch(x: np.ndarray, y: list[int], w: list[float]) -> Callable[[np.ndarray], np.ndarray]:
+    """The committed kind of model: logistic regression on standardised signals."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    schaal = StandardScaler().fit(x)
+    lr = LogisticRegression(C=1.0, max_iter=3000).fit(schaal.transform(x), y, sample_weight=w)
+    return lambda z: schaal.transform(z) @ lr.coef_[0]
+
+
 def _vergelijk_signalen(
     data: dict[str, list[tuple[dict[str, Any], list[str], np.ndarray]]],
     namen: list[str],
     varianten: list[tuple[str, list[str]]],
+    leerders: dict[str, Leerder] | None = None,
 ) -> None:
-    """For each variant (the committed signals plus some extra columns of `data`), a
-    reranker trained on one set (or two) and measured on another, in six directions."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
+    """For each variant (the committed signals plus some extra columns of `data`) and
+    each kind of model, a reranker trained on one set (or two) and measured on another,
+    in six directions."""
     from search.evaluate import meet_per_deel
     from search.herrangschikken import KENMERKEN
 
-    def train(rijen: list[Any], kolommen: list[int]) -> Callable[[np.ndarray], np.ndarray]:
+    leerders = leerders or {"": _logistisch}
+
+    def train(
+        rijen: list[Any], kolommen: list[int], leer: Leerder = _logistisch
+    ) -> Callable[[np.ndarray], np.ndarray]:
         x = np.vstack([r[2][:, kolommen] for r in rijen])
         y = [int(q["relevant"].get(ref, 0) >= 1) for q, refs, _ in rijen for ref in refs]
         w = [3.0 if q["relevant"].get(ref, 0) == 2 else 1.0 for q, refs, _ in rijen for ref in refs]
-        schaal = StandardScaler().fit(x)
-        lr = LogisticRegression(C=1.0, max_iter=3000).fit(schaal.transform(x), y, sample_weight=w)
-        return lambda z: schaal.transform(z) @ lr.coef_[0]
+        return leer(x, y, w)
 
     def meet_op(rijen: list[Any], f: Callable[[np.ndarray], np.ndarray], kol: list[int]) -> str:
         rankings = []
@@ -1015,13 +1030,15 @@ def _vergelijk_signalen(
             f"set {n} {meet_op(d, lambda z: -np.arange(len(z)), [0])}" for n, d in data.items()
         )
     )
-    for label, extra in [("de zeven", []), *varianten]:
-        kol = [namen.index(n) for n in [*KENMERKEN, *extra]]
-        uit = []
-        for van, naar in richtingen:
-            rijen = [r for n in van.split("+") for r in data[n]]
-            uit.append(f"{van}->{naar} {meet_op(data[naar], train(rijen, kol), kol)}")
-        print(f"{label:<18} " + " | ".join(uit))
+    for model, leer in leerders.items():
+        for label, extra in [("de zeven", []), *varianten]:
+            kol = [namen.index(n) for n in [*KENMERKEN, *extra]]
+            uit = []
+            for van, naar in richtingen:
+                rijen = [r for n in van.split("+") for r in data[n]]
+                f = train(rijen, kol, leer)
+                uit.append(f"{van}->{naar} {meet_op(data[naar], f, kol)}")
+            print(f"{(model + ' ' + label).strip():<18} " + " | ".join(uit))
 
 
 def signalen() -> None:
@@ -1181,6 +1198,50 @@ def velden() -> None:
     )
 
 
+def _interacties(x: np.ndarray, y: list[int], w: list[float]) -> Callable[[np.ndarray], np.ndarray]:
+    """Logistic regression over the signals and their pairwise products."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+    model = make_pipeline(
+        StandardScaler(),
+        PolynomialFeatures(2, include_bias=False),
+        StandardScaler(),
+        LogisticRegression(C=0.1, max_iter=5000),
+    )
+    model.fit(x, y, logisticregression__sample_weight=w)
+    return lambda z: model.decision_function(z)
+
+
+def _bomen(x: np.ndarray, y: list[int], w: list[float]) -> Callable[[np.ndarray], np.ndarray]:
+    """Gradient-boosted shallow trees: interactions and thresholds the linear model lacks."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    model = HistGradientBoostingClassifier(
+        max_depth=3, max_iter=100, learning_rate=0.05, min_samples_leaf=40, random_state=0
+    )
+    model.fit(x, y, sample_weight=w)
+    return lambda z: model.decision_function(z)
+
+
+def modellen() -> None:
+    """Other kinds of reranker over the same seven signals: pairwise interactions in the
+    logistic regression, and gradient-boosted shallow trees."""
+    from search.evaluate import QUERIES, QUERIES_2, QUERIES_3, eval_kb
+    from search.herrangschikken import KENMERKEN
+
+    kb = eval_kb()
+    sets = {"1": QUERIES, "2": QUERIES_2, "3": QUERIES_3}
+    data = {naam: _signaalrijen(kb, pad) for naam, pad in sets.items()}
+    _vergelijk_signalen(
+        data,
+        [*KENMERKEN, *EXTRA_SIGNALEN],
+        [],
+        {"logistisch": _logistisch, "interacties": _interacties, "bomen": _bomen},
+    )
+
+
 EXPERIMENTEN = {
     f.__name__: f
     for f in (
@@ -1208,6 +1269,7 @@ EXPERIMENTEN = {
         schaal,
         signalen,
         velden,
+        modellen,
     )
 }
 
