@@ -45,8 +45,9 @@ AFKORTINGEN = {
     "SO": "speciaal onderwijs",
 }
 
-# Also ordinary words (or "junior") in lower case: an abbreviation only in capitals.
-ALLEEN_IN_HOOFDLETTERS = frozenset({"ASS", "SO", "PRO", "GI", "JR"})
+# Also ordinary words in lower case ("hij zat thuis", "so", "pro forma", "jr" for
+# junior): an abbreviation only in capitals.
+ALLEEN_IN_HOOFDLETTERS = frozenset({"ASS", "SO", "PRO", "GI", "JR", "ZAT"})
 
 _WOORD = re.compile(r"\w+")
 

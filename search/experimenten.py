@@ -785,7 +785,7 @@ def afkortingen() -> None:
     because the effect is a few large swings rather than a general shift. With
     `--onbekend`, only abbreviations that no case uses are written out, as the search
     now does: the ones neither BM25 nor (likely) the model can place."""
-    from search.afkortingen import voluit
+    from search.afkortingen import voluit as schrijf_voluit
     from search.evaluate import QUERIES_2, QUERIES_3, ndcg_at
     from search.lexical import LexicalIndex, woorden
 
@@ -798,7 +798,7 @@ def afkortingen() -> None:
         )
         bekend = {w for r in p.refs for w in woorden(p.lexicaal[r])}
         gebruikt = (lambda w, b=bekend: w.lower() in b) if onbekend else None
-        teksten = [voluit(q["vraag"], gebruikt) for q in p.queries]
+        teksten = [schrijf_voluit(q["vraag"], gebruikt) for q in p.queries]
         index = LexicalIndex(enumerate(p.lexicaal[r] for r in p.refs))
         bm25 = [[p.refs[i] for i in ranking(index.scores(t, k=KANDIDATEN))] for t in teksten]
         voluit = _met_thema(

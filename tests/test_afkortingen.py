@@ -10,8 +10,8 @@ def test_abbreviations_are_found_in_capitals_and_lower_case() -> None:
 
 
 def test_abbreviations_that_are_also_ordinary_words_count_only_in_capitals() -> None:
-    """In lower case "so", "pro" and "jr" are a word or "junior", not SO, PRO, JR."""
-    assert afkortingen_in("so what, pro forma, jr") == []
+    """In lower case "so", "pro", "zat" and "jr" are words or "junior", not SO, PRO, ZAT, JR."""
+    assert afkortingen_in("so what, pro forma, hij zat thuis, jr") == []
     assert afkortingen_in("leerling van het SO, nu op PRO") == ["SO", "PRO"]
 
 
