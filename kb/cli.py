@@ -283,13 +283,13 @@ def _print_json(data: object) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _print_resultaten(result: dict) -> None:
+def _print_resultaten(result: dict, factorkop: str = "Factoren in de vraag") -> None:
     from kb.vocabulary import label
     from search.explain import plain
 
     herkend = [f["code"] for f in result.get("factoren", [])]
     if herkend:
-        typer.echo("Factoren in de vraag: " + ", ".join(label("factor", f) for f in herkend))
+        typer.echo(f"{factorkop}: " + ", ".join(label("factor", f) for f in herkend))
     for afkorting, voluit in result.get("uitgeschreven", {}).items():
         typer.echo(f"{afkorting} gelezen als {voluit} (geen casus gebruikt de afkorting)")
     if not result["results"]:
@@ -314,7 +314,7 @@ def _print_resultaten(result: dict) -> None:
         if r.get("gedeelde_themas"):
             typer.echo(
                 f"    zelfde thema als de beste treffer ({r.get('thema_van')}): "
-                + ", ".join(r["gedeelde_themas"])
+                + ", ".join(label("thema", t) for t in r["gedeelde_themas"])
             )
         na = r["uitkomst"].get("verzuim_na")
         if na:
@@ -391,7 +391,7 @@ def similar(
     if as_json:
         _print_json(result)
     else:
-        _print_resultaten(result)
+        _print_resultaten(result, factorkop=f"Factoren van {ref}")
 
 
 @app.command()

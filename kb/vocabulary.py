@@ -218,8 +218,10 @@ class Factor:
     richting: Richting
     groep: str
     label: str
-    # Phrases an officer might type for this factor; used to recognise factors
-    # in a free-text query so that factor overlap can count in the ranking.
+    # Phrases an officer might type for this factor; used to recognise factors in a
+    # free-text query for the explanation (search.explain.herken_factoren). A phrase
+    # matches from the start of a word ("spijbel" in "spijbelt", not "vakantie" in
+    # "zomervakantie"); a trailing space asks for the whole word at its end too.
     signalen: tuple[str, ...] = ()
 
 
@@ -238,7 +240,8 @@ _V, _T, _C = Richting.voor, Richting.tegen, Richting.context
 
 FACTOREN: tuple[Factor, ...] = (
     Factor("verwijtbaar_ouders", _V, "verwijtbaarheid", "Ouders verwijtbaar",
-           ("ouders verwijtbaar", "ouders houden", "ouders laten", "ouders geven geen")),
+           ("ouders verwijtbaar", "houden hem thuis", "houden haar thuis", "laten hem thuis",
+            "laten haar thuis", "thuisgehouden", "ouders geven geen")),
     Factor("verwijtbaar_jongere", _V, "verwijtbaarheid", "Jongere verwijtbaar",
            ("jongere verwijtbaar", "spijbel", "geen zin", "blowt", "gamen", "gamet")),
     Factor("niet_verwijtbaar", _T, "verwijtbaarheid", "Niemand verwijtbaar",
@@ -248,12 +251,14 @@ FACTOREN: tuple[Factor, ...] = (
     Factor("hulp_geweigerd", _V, "medewerking", "Hulp geweigerd",
            ("hulp geweigerd", "weigeren hulp", "weigert hulp", "houden de deur dicht",
             "reageren niet", "reageert niet", "niks van zich horen", "niets van zich horen",
-            "komen niet op afspraken", "willen geen hulp")),
+            "komen niet op afspraken", "willen geen hulp", "weigert alle hulp",
+            "weigert elke hulp", "weigeren alle hulp", "wijst hulp af", "wijzen hulp af")),
     Factor("afspraken_niet_nagekomen", _V, "medewerking", "Afspraken niet nagekomen",
            ("afspraken niet nagekomen", "houdt zich niet aan", "houden zich niet aan",
             "waarschuwing hielp niet", "na de waarschuwing")),
     Factor("vrijwillig_kader_uitgeput", _V, "medewerking", "Vrijwillig kader uitgeput",
-           ("alles geprobeerd", "vrijwillig kader", "uitgeput", "niets werkt")),
+           ("alles geprobeerd", "vrijwillig kader", "vrijwillige kader", "kader is uitgeput",
+            "niets werkt", "niks werkt", "niets helpt", "niks helpt")),
     Factor("ouders_werken_mee", _T, "medewerking", "Ouders werken mee",
            ("ouders werken mee", "ouders willen wel", "moeder werkt mee", "vader werkt mee",
             "ouders doen hun best")),
@@ -276,29 +281,35 @@ FACTOREN: tuple[Factor, ...] = (
     Factor("boven_wettelijke_grens", _V, "omvang", "Boven de wettelijke grens",
            ("16 uur", "16-uursmelding", "zestien uur")),
     Factor("langdurig_verzuim", _V, "omvang", "Langdurig verzuim",
-           ("maanden", "langdurig", "al weken", "zit thuis", "zit al", "honderd uur")),
+           ("maanden", "langdurig", "al weken", "zit thuis", "zit al", "zit sinds",
+            "honderd uur")),
     Factor("eerste_melding", _T, "omvang", "Eerste melding",
            ("eerste melding", "eerste keer", "voor het eerst")),
     Factor("recidive", _V, "omvang", "Recidive",
            ("recidive", "opnieuw", "weer gemeld", "eerder een pv", "tweede keer")),
     Factor("halt_eerder_gehad", _V, "omvang", "Halt eerder gehad",
-           ("eerder halt", "halt gehad", "al bij halt", "halt al")),
+           ("eerder halt", "halt gehad", "al bij halt", "halt al", "had al halt",
+            "halt heeft hij al", "halt heeft ze al")),
     Factor("bijna_18", _V, "leeftijd", "Bijna 18",
            ("bijna 18", "wordt 18", "bijna achttien", "17 jaar", "17-jarige")),
     Factor("jonger_dan_12", _C, "leeftijd", "Jonger dan 12",
-           ("basisschool", "groep ", "jonger dan 12", "kleuter")),
-    Factor("motivatie_zonder_zorg", _V, "leeftijd", "Motivatie zonder zorgen",
+           ("basisschool", "jonger dan 12", "kleuter", "groep 1 ", "groep 2 ", "groep 3 ",
+            "groep 4 ", "groep 5 ", "groep 6 ", "groep 7 ", "groep 8 ")),
+    Factor("motivatie_zonder_zorg", _V, "verwijtbaarheid", "Motivatie zonder zorgen",
            ("geen zin", "ongemotiveerd", "geen motivatie", "uitslapen")),
     Factor("advies_pv", _V, "keten", "Advies: pv",
-           ("adviseert een pv", "advies pv", "raad adviseert", "om adviseert")),
+           ("adviseert een pv", "adviseert pv", "advies pv", "raadt een pv aan",
+            "raadt pv aan")),
     Factor("advies_geen_pv", _T, "keten", "Advies: geen pv",
            ("advies geen pv", "adviseert geen pv", "adviseert te wachten")),
     Factor("school_onvoldoende_gedaan", _T, "keten", "School deed onvoldoende",
            ("school deed weinig", "school onvoldoende", "school heeft niets")),
     Factor("late_melding_school", _C, "keten", "Late melding door school",
-           ("late melding", "laat gemeld", "te laat gemeld")),
+           ("late melding", "laat gemeld", "te laat gemeld", "meldt pas", "meldde pas",
+            "pas nu gemeld")),
     Factor("gemeentebeleid_terughoudend", _C, "keten", "Gemeentebeleid terughoudend",
-           ("beleid", "terughoudend")),
+           ("gemeentebeleid", "beleid van de gemeente", "beleid van onze gemeente",
+            "terughoudend")),
     Factor("luxe_herhaald", _V, "luxe", "Luxe verzuim herhaald",
            ("weer op vakantie", "opnieuw vakantie", "vorig jaar ook", "tweede keer vakantie")),
     Factor("luxe_eerste_keer", _T, "luxe", "Luxe verzuim eerste keer",

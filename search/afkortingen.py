@@ -48,6 +48,9 @@ AFKORTINGEN = {
 # Also ordinary words in lower case ("hij zat thuis", "so", "pro forma", "jr" for
 # junior): an abbreviation only in capitals.
 ALLEEN_IN_HOOFDLETTERS = frozenset({"ASS", "SO", "PRO", "GI", "JR", "ZAT"})
+# Of those, the ones whose lower-case word is common in case texts: BM25, which sees
+# words in lower case, cannot tell whether any case uses the abbreviation.
+GEWOON_WOORD = frozenset({"ZAT"})
 
 _WOORD = re.compile(r"\w+")
 
@@ -64,11 +67,15 @@ def afkortingen_in(vraag: str) -> list[str]:
 
 def uitgeschreven(vraag: str, gebruikt: Callable[[str], bool] | None = None) -> dict[str, str]:
     """Abbreviation -> written-out form, for those in the query that `gebruikt` says no
-    case uses (with `gebruikt` None: all of them)."""
+    case uses (with `gebruikt` None: all of them).
+
+    `gebruikt` sees words as BM25 does, in lower case. An abbreviation whose lower-case
+    form is a common word cannot be told from that word that way ("ZAT" from "hij zat"),
+    so it is always written out."""
     return {
         w: AFKORTINGEN[w.upper()]
         for w in afkortingen_in(vraag)
-        if gebruikt is None or not gebruikt(w)
+        if gebruikt is None or w.upper() in GEWOON_WOORD or not gebruikt(w)
     }
 
 

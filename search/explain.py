@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any
 
 from kb.vocabulary import FACTOR_BY_CODE, FACTOREN, RICHTING_LABELS
@@ -50,18 +51,29 @@ def herken_factoren(query: str) -> list[str]:
     gevonden = []
     for factor in FACTOREN:
         for signaal in factor.signalen:
-            start = tekst.find(signaal)
-            while start >= 0:
-                eind = tekst.find(" ", start + len(signaal))
-                na = tekst[eind : eind + _BEREIK]
+            for treffer in _patroon(signaal).finditer(tekst):
+                start = treffer.start()
+                eind = tekst.find(" ", treffer.end())
+                na = tekst[eind : eind + _BEREIK] if eind >= 0 else ""
                 voor = tekst[max(0, start - _BEREIK) : start]
                 if not _ONTKENNING.search(voor) and not _ONTKENNING_NA.search(na):
                     gevonden.append(factor.code)
                     break
-                start = tekst.find(signaal, start + 1)
             if gevonden and gevonden[-1] == factor.code:
                 break
-    return gevonden
+    return [c for c in gevonden if _GAAT_VOOR.get(c) not in gevonden]
+
+
+# A factor that the other excludes, when both are read from one text: "vorig jaar ook
+# (op vakantie)" is luxe verzuim again, though "vakantie" alone reads as a first time.
+_GAAT_VOOR = {"luxe_eerste_keer": "luxe_herhaald"}
+
+
+@cache
+def _patroon(signaal: str) -> re.Pattern[str]:
+    """A signal phrase from the start of a word; with a trailing space, to its end too."""
+    eind = r"(?!\w)" if signaal.endswith(" ") else ""
+    return re.compile(r"(?<!\w)" + re.escape(signaal.strip()) + eind)
 
 
 def factor_info(code: str) -> dict[str, str]:
@@ -154,7 +166,10 @@ def samenvatting(resultaten: Sequence[dict[str, Any]]) -> dict[str, Any]:
         if bekend:
             gestopt = b["verzuim_na"].get("gestopt", 0)
             minder = b["verzuim_na"].get("verminderd", 0)
-            zin += f"; daarna stopte het verzuim in {gestopt} van de {b['aantal']}" + (
+            # Out of the cases whose outcome is known: an unknown one neither stopped nor
+            # went on, and counting it would make every decision look less effective.
+            van = f"{bekend}" if bekend == b["aantal"] else f"{bekend} met bekende afloop"
+            zin += f"; daarna stopte het verzuim in {gestopt} van de {van}" + (
                 f" en verminderde het in {minder}" if minder else ""
             )
         zinnen.append(zin)

@@ -27,7 +27,7 @@ from kb.vocabulary import FACTOR_BY_CODE, Status
 from search import afkortingen, herrangschikken
 from search.explain import herken_factoren, samenvatting, snippet, vergelijk_factoren
 from search.fusion import ranking, rrf
-from search.lexical import contains_phrases, phrases
+from search.lexical import WOORD, contains_phrases, phrases
 from search.text import lexical_text
 
 MODI = ("hybrid", "dense", "bm25")
@@ -108,7 +108,11 @@ def zoektekst(kb: Casusbank, vraag: Zoekvraag) -> tuple[str, dict[str, str]]:
     if not tekst or not afkortingen.afkortingen_in(tekst):
         return tekst, {}
     lexicaal = kb.index.lexical()
-    uit = afkortingen.uitgeschreven(tekst, lambda w: bool(lexicaal.scores(w, k=1)))
+    # One the officer put in quotes must stand in the case as written: reading it as
+    # its written-out form would say it was searched for, while it is required.
+    vast = {w.upper() for frase in phrases(vraag.tekst) for w in WOORD.findall(frase)}
+    gebruikt = afkortingen.uitgeschreven(tekst, lambda w: bool(lexicaal.scores(w, k=1)))
+    uit = {w: voluit for w, voluit in gebruikt.items() if w.upper() not in vast}
     return afkortingen.voluit(tekst, lambda w: w not in uit), uit
 
 

@@ -183,6 +183,50 @@ def test_a_negation_elsewhere_in_the_sentence_leaves_the_signal(tekst: str) -> N
     assert "psychische_klachten" in herken_factoren(tekst)
 
 
+@pytest.mark.parametrize(
+    ("tekst", "wel", "niet"),
+    [
+        (
+            "de raad adviseert geen pv maar de jongen weigert alle hulp, 16 jaar",
+            {"advies_geen_pv", "hulp_geweigerd"},
+            {"advies_pv"},
+        ),
+        ("OM adviseert te wachten", {"advies_geen_pv"}, {"advies_pv"}),
+        ("parketsecretaris raadt een pv aan", {"advies_pv"}, {"advies_geen_pv"}),
+        (
+            "jongen 14 zit sinds de zomervakantie thuis, moeder is uitgeput",
+            {"langdurig_verzuim"},
+            {"luxe_eerste_keer", "vrijwillig_kader_uitgeput"},
+        ),
+        (
+            "ouders gaan eerder op vakantie dan de school toestaat, vorig jaar ook al",
+            {"luxe_herhaald"},
+            {"luxe_eerste_keer"},
+        ),
+        ("gezin ging een week eerder op vakantie", {"luxe_eerste_keer"}, set()),
+        ("hij hangt rond met een vriendengroep", set(), {"jonger_dan_12"}),
+        ("meisje uit groep 7 wordt gepest", {"jonger_dan_12"}, set()),
+        ("volgens het schoolbeleid moet ik melden", set(), {"gemeentebeleid_terughoudend"}),
+        ("ouders laten weten dat ze meewerken", set(), {"verwijtbaar_ouders"}),
+        ("ouders houden haar thuis om op de peuter te passen", {"verwijtbaar_ouders"}, set()),
+        (
+            "Halt heeft ze al gehad, school meldt pas nu",
+            {"halt_eerder_gehad", "late_melding_school"},
+            set(),
+        ),
+    ],
+)
+def test_factors_are_read_from_whole_words_and_never_contradict_the_text(
+    tekst: str, wel: set[str], niet: set[str]
+) -> None:
+    """A review found false factors that the explanation then called 'shared': "raad
+    adviseert geen pv" read as advice for a pv, "zomervakantie" as luxe verzuim,
+    "vriendengroep" as a pupil under 12."""
+    herkend = set(herken_factoren(tekst))
+    assert wel <= herkend
+    assert not niet & herkend
+
+
 def test_similar_cases_share_only_factors_the_case_was_coded_with(kb: Casusbank) -> None:
     """A stored case's own factors are its query: reading more from its text would
     claim shared factors it lacks (SEED-002 is repeated luxe verzuim, not a first time)."""
@@ -240,6 +284,19 @@ def test_summary_counts_decisions_and_outcomes_of_the_results(kb: Casusbank) -> 
         assert b["aantal"] == len(eigen)
         gestopt = sum(1 for r in eigen if r["uitkomst"].get("verzuim_na") == "gestopt")
         assert b["verzuim_na"].get("gestopt", 0) == gestopt
+
+
+def test_the_summary_counts_what_followed_among_cases_whose_outcome_is_known() -> None:
+    from search.explain import samenvatting
+
+    def pv(ref: str, na: str | None) -> dict:
+        return {"ref": ref, "besluit": "pv", "uitkomst": {"verzuim_na": na} if na else {}}
+
+    tekst = samenvatting([pv("A", "gestopt"), pv("B", "gelijk"), pv("C", None)])["tekst"]
+    assert "in 3 van de 3 vergelijkbare casussen een pv" in tekst
+    assert "stopte het verzuim in 1 van de 2 met bekende afloop" in tekst
+    alle = samenvatting([pv("A", "gestopt"), pv("B", "gelijk")])["tekst"]
+    assert "stopte het verzuim in 1 van de 2." in alle
 
 
 def test_similar_cases_leave_out_the_case_itself(kb: Casusbank) -> None:
@@ -697,8 +754,13 @@ def test_parallel_searches_give_their_connection_back_before_waiting_for_the_ind
 
     from kb.db import _sqlite_pragmas
 
-    krap = create_engine(kb.engine.url, pool_size=2, max_overflow=0, pool_timeout=5,
-                         connect_args={"check_same_thread": False})
+    krap = create_engine(
+        kb.engine.url,
+        pool_size=2,
+        max_overflow=0,
+        pool_timeout=5,
+        connect_args={"check_same_thread": False},
+    )
     event.listen(krap, "connect", _sqlite_pragmas)
     kb.engine = krap
     kb.index.engine = krap
@@ -742,3 +804,18 @@ def test_an_abbreviation_the_cases_use_is_searched_as_typed(kb: Casusbank) -> No
     result = zoek(kb, Zoekvraag("al onder JR met schoolvoorwaarde, apart pv?"))
     assert result["uitgeschreven"] == {}
     assert "TST-903" in refs(result)
+
+
+def test_an_abbreviation_in_quotes_is_required_as_typed_and_not_written_out(
+    kb: Casusbank,
+) -> None:
+    result = zoek(kb, Zoekvraag('"JR" jongen 17'))
+    assert result["uitgeschreven"] == {}
+    assert result["results"] == []
+
+
+def test_an_abbreviation_that_is_also_a_word_is_written_out_in_capitals(kb: Casusbank) -> None:
+    """Cases say "hij zat thuis": as BM25 sees words, that hides whether any case uses
+    ZAT (zorg- en adviesteam), so in capitals it is always written out."""
+    result = zoek(kb, Zoekvraag("besproken in het ZAT, jongen 13 vmbo, veel verzuim"))
+    assert result["uitgeschreven"] == {"ZAT": "zorg- en adviesteam"}

@@ -732,3 +732,41 @@ def test_the_search_page_says_which_abbreviation_it_wrote_out(lezer: TestClient)
     assert "JR gelezen als <em>jeugdreclassering</em>" in pagina.text
     gewoon = lezer.get("/", params={"q": VRAAG})
     assert "gelezen als" not in gewoon.text
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "jongen", "leeftijd_van": "16", "leeftijd_tot": "12"},
+        {"q": "jongen", "leerling.onderwijs": "hbo"},
+    ],
+)
+def test_a_csv_of_a_search_with_a_bad_filter_is_refused_in_dutch(
+    lezer: TestClient, params: dict[str, str]
+) -> None:
+    r = lezer.get("/zoeken.csv", params=params)
+    assert r.status_code == 400
+    assert "Dit zoekresultaat kan niet gemaakt worden" in r.text
+
+
+def test_the_search_form_filters_on_decision_and_theme(lezer: TestClient) -> None:
+    pagina = lezer.get("/", params={"q": VRAAG, "afweging.besluit": "halt"})
+    assert 'name="afweging.besluit"' in pagina.text and 'name="themas"' in pagina.text
+    assert '<option value="halt" selected>' in pagina.text
+    besluiten = re.findall(r'<span class="badge besluit-([a-z_]+)"', pagina.text)
+    assert besluiten and set(besluiten) == {"halt"}
+    thema = lezer.get("/", params={"q": VRAAG, "themas": "luxe-verzuim"})
+    refs = re.findall(r'<h3 class="resultaat-titel" id="r-([^"]+)"', thema.text)
+    assert refs
+    zonder = re.findall(
+        r'<h3 class="resultaat-titel" id="r-([^"]+)"', lezer.get("/", params={"q": VRAAG}).text
+    )
+    assert refs != zonder
+
+
+def test_shared_themes_show_their_labels(lezer: TestClient) -> None:
+    pagina = lezer.get("/", params={"q": VRAAG}).text
+    gedeeld = re.findall(r'<ul class="themas">(.*?)</ul>', pagina, re.S)
+    assert gedeeld
+    items = [t for blok in gedeeld for t in re.findall(r"<li>(.*?)</li>", blok)]
+    assert items and all(t in LABELS["thema"].values() for t in items)

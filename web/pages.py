@@ -35,7 +35,15 @@ from web.templating import is_htmx, render
 router = APIRouter(include_in_schema=False)
 
 # Structured filters of the search form, named as filters are named everywhere.
-ZOEK_FILTERS = ("leerling.onderwijs", "verzuim.soort", "route")
+# The filters of the search form: field, vocabulary of its values, heading.
+ZOEK_FILTERVELDEN: tuple[tuple[str, str, str], ...] = (
+    ("leerling.onderwijs", "onderwijs", "Onderwijs"),
+    ("verzuim.soort", "verzuim_soort", "Soort verzuim"),
+    ("route", "route", "Route"),
+    ("afweging.besluit", "besluit", "Besluit"),
+    ("themas", "thema", "Thema"),
+)
+ZOEK_FILTERS = tuple(veld for veld, _, _ in ZOEK_FILTERVELDEN)
 ZOEK_LIMIT = 10
 PER_PAGINA = 20
 MAX_PAGINA = MAX_GETAL // PER_PAGINA
@@ -106,6 +114,7 @@ def twijfelgeval(
             "filters": {veld: params.get(veld, "") for veld in ZOEK_FILTERS},
             "factoren": set(params.getlist("factor")),
         },
+        "filtervelden": ZOEK_FILTERVELDEN,
         "resultaat": resultaat,
         "fout": fout,
         "persoonsgegevens": persoonsgegevens,
@@ -122,9 +131,9 @@ def twijfelgeval(
 def zoekresultaat_csv(
     request: Request, wie: Gebruiker = Depends(LEZEN), kb: Casusbank = Depends(get_kb)
 ) -> Response:
-    vraag = _zoekvraag(request.query_params)
-    vraag.kijker = wie
     try:
+        vraag = _zoekvraag(request.query_params)
+        vraag.kijker = wie
         resultaat = zoek(kb, vraag)
     except ZOEKFOUTEN as exc:
         raise HTTPException(400, f"Dit zoekresultaat kan niet gemaakt worden: {exc}.") from exc
