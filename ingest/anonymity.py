@@ -109,7 +109,8 @@ _MND = r"(?:0?[1-9]|1[0-2])"
 _HOOFD = r"[A-ZÀ-ÞĀ-Ž][a-zß-ÿā-ž'’]+(?:-[A-ZÀ-ÞĀ-Ž][a-zß-ÿā-ž'’]+)*(?![\w\-])"
 _SCHOOLWOORD = (
     r"(?:College|Lyceum|Gymnasium|Scholengemeenschap|Scholengroep|Academie|Mavo|Atheneum"
-    r"|Vakcollege|Montessorischool|Daltonschool|Jenaplanschool|Vrije School|Campus)"
+    r"|Vakcollege|Praktijkcollege|Montessorischool|Daltonschool|Jenaplanschool|Vrije School"
+    r"|Campus)"
 )
 _SCHOOLPREFIX = r"(?:OBS|CBS|PCBS|RKBS|KBS|SBO|SBAO|SO|VSO|CSG|OSG|RSG|IKC|ISK|SG|ROC|Roc)"
 
@@ -147,6 +148,8 @@ _PATRONEN: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"|\b(?i:[\w\-]*(?:school|gemeenschap|centrum|college|lyceum|gymnasium))"
             rf"\s+(?:De|Het|'t|Den)\s+{_HOOFD}"
             rf"|\b(?:[Bb]asisschool|[Kk]indcentrum|[Ss]chool|[Ss]o-school)\s+{_HOOFD}"
+            # written as one word: "het IJsselcollege", "op het Amstellyceum"
+            rf"|\b[A-Z][\w\-]*(?:college|lyceum|gymnasium)\b"
         ),
     ),
     # the same written without capitals: "het berkenhorst lyceum"
@@ -647,8 +650,17 @@ class AnonymityGuard:
             + self._deduce_bevindingen(tekst)
             + self._kleine_letter_namen(tekst)
         )
-        # Where findings overlap, the most specific kind (then the shortest) names the place.
-        gevonden.sort(key=lambda b: (_VOORRANG.index(b.soort), b.eind - b.start, b.start))
+        # Where findings overlap, the most specific kind names the place, then the shortest
+        # finding; of names the longest, since the message tells the writer what to
+        # remove: "Noor van Dijk", not just "Dijk" (which left "Noor van" to be refused
+        # on the next try).
+        gevonden.sort(
+            key=lambda b: (
+                _VOORRANG.index(b.soort),
+                (b.start - b.eind) if b.soort == "naam" else (b.eind - b.start),
+                b.start,
+            )
+        )
         gekozen: list[Bevinding] = []
         for b in gevonden:
             if any(s <= b.start and b.eind <= e for s, e in vrij):
@@ -691,6 +703,10 @@ class AnonymityGuard:
         result = []
         for veld, tekst in velden:
             bevindingen = self.check_text(tekst)
+            if veld in _CODEVELDEN or veld.startswith("themas["):
+                # A code numbers cases ("VB-2024-001"): digits alone are its numbering,
+                # a name or a street in it is not.
+                bevindingen = [b for b in bevindingen if any(t.isalpha() for t in b.tekst)]
             if bevindingen:
                 result.append(VeldBevindingen(veld, tuple(bevindingen)))
         return result
@@ -704,6 +720,9 @@ class AnonymityGuard:
 
 # The day-and-month pattern, to second-guess deduce's dates (it also tags month + year).
 _DATUM = next(patroon for soort, patroon in _PATRONEN if soort == "datum")
+
+# Codes people choose, checked for the words in them (see `_als_woorden`).
+_CODEVELDEN = frozenset({"ref"})
 
 # Text fields of the exchange format that are free text written by people.
 _VRIJE_TEKST = (
@@ -730,8 +749,17 @@ def tekstvelden(data: dict[str, Any]) -> list[tuple[str, str]]:
             velden.append((f"commentaar[{i + 1}].tekst", item["tekst"]))
     for i, thema in enumerate(data.get("themas") or []):
         if isinstance(thema, str):
-            velden.append((f"themas[{i + 1}]", thema))
+            velden.append((f"themas[{i + 1}]", _als_woorden(thema)))
+    # The ref is shown in addresses, exports, search results and the audit log.
+    if isinstance(data.get("ref"), str):
+        velden.append(("ref", _als_woorden(data["ref"])))
     return velden
+
+
+def _als_woorden(code: str) -> str:
+    """A ref or theme with its separators as spaces, so that the guard reads the words
+    in it: "Sanne-de-Vries-2009" as a name, "kerkstraat-12" as an address."""
+    return re.sub(r"[-_.]+", " ", code)
 
 
 @cache

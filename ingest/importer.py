@@ -68,22 +68,27 @@ def check_raw(
     for nr, ruw in enumerate(ruwe, start=1):
         casus, velden = valideer(ruw.data)
         fouten.extend(Fout(ruw.plaats(), veld, melding) for veld, melding in velden)
-        if isinstance(ruw.data, dict):
+        # A text over its length is refused anyway; checking megabytes for names would
+        # only hold up the import (and, in the app, everyone waiting on the guard).
+        te_lang = any(melding.startswith("te lang") for _, melding in velden)
+        if isinstance(ruw.data, dict) and not te_lang:
             fouten.extend(
                 Fout(ruw.plaats(), v.veld, v.melding()) for v in guard.check_case(ruw.data)
             )
-        if ruw.ref:
-            if ruw.ref in eerste_plaats:
+        # As stored: validation strips spaces, so "SP-1" and "SP-1 " are one ref.
+        ref = casus.ref if casus is not None else (ruw.ref or "").strip()
+        if ref:
+            if ref in eerste_plaats:
                 fouten.append(
                     Fout(
                         ruw.plaats(),
                         "",
-                        f"ref komt al voor in {eerste_plaats[ruw.ref]}; "
+                        f"ref komt al voor in {eerste_plaats[ref]}; "
                         "een ref mag in één import maar één keer voorkomen",
                     )
                 )
             else:
-                eerste_plaats[ruw.ref] = ruw.plaats()
+                eerste_plaats[ref] = ruw.plaats()
         if casus is not None:
             cases.append(casus)
         voortgang("controleren", nr, len(ruwe))

@@ -151,7 +151,7 @@ def read_file(pad: Path) -> list[RuweCasus]:
             "gebruik .yaml, .yml, .json of .jsonl"
         )
     try:
-        tekst = pad.read_text(encoding="utf-8")
+        tekst = pad.read_text(encoding="utf-8-sig")  # a BOM, as Windows editors write it
     except FileNotFoundError as exc:
         raise BestandFout(f"{pad}: bestand niet gevonden") from exc
     except UnicodeDecodeError as exc:

@@ -95,14 +95,20 @@ def import_(
     ] = False,
     concept: Annotated[
         bool,
-        typer.Option("--concept", help="Als concept opslaan: de redactie publiceert ze na review"),
+        typer.Option(
+            "--concept",
+            "--ter-review",
+            help="Ter review aanbieden: de redactie publiceert ze (wachtrij in de webapp)",
+        ),
     ] = False,
 ) -> None:
     """Importeer casussen (upsert op ref), direct gepubliceerd. Eén foute: niets opgeslagen."""
     from kb.vocabulary import Status
 
     kb = _kb()
-    status = Status.concept if concept else Status.gepubliceerd
+    # Straight into the redactie's review queue: as plain concepts, without an author
+    # account, nobody would find them.
+    status = Status.ter_review if concept else Status.gepubliceerd
     rapport = kb.import_files(paden, dry_run=dry_run, voortgang=_Voortgang(), status=status)
     if not rapport.ok:
         typer.secho(
@@ -122,10 +128,18 @@ def import_(
     typer.echo(
         f"{len(opgeslagen.nieuw)} nieuwe en {len(opgeslagen.bijgewerkt)} "
         f"bijgewerkte casussen opgeslagen"
-        + (" als concept (ter review in de webapp)" if concept else ", gepubliceerd")
+        + (" ter review (wachtrij van de redactie in de webapp)" if concept else ", gepubliceerd")
         + (f"; {ongewijzigd} al zo opgeslagen en ongewijzigd gelaten" if ongewijzigd else "")
         + f"; de kennisbank bevat er nu {kb.count()}."
     )
+    if opgeslagen.uit_publicatie:
+        n = len(opgeslagen.uit_publicatie)
+        typer.secho(
+            f"Let op: {n} gepubliceerde {'casus staat' if n == 1 else 'casussen staan'} nu "
+            f"ter review en {'is' if n == 1 else 'zijn'} tot publicatie niet te vinden: "
+            + ", ".join(opgeslagen.uit_publicatie),
+            fg="yellow",
+        )
 
 
 @app.command()

@@ -305,6 +305,9 @@ class Opgeslagen:
     # Already stored exactly so, with the same status: left alone (not even the
     # "gewijzigd" time moves), so importing the same file twice changes nothing.
     ongewijzigd: list[int] = field(default_factory=list)
+    # Published before and not any more (a changed case saved for review): out of
+    # search until the redactie publishes it again, which the user should be told.
+    uit_publicatie: list[str] = field(default_factory=list)
 
     @property
     def ids(self) -> list[int]:
@@ -321,7 +324,9 @@ def save_cases(
     """Upsert on `ref`, inside the caller's transaction (all or nothing).
 
     Every saved case gets `status`; a new case gets `door_id` as its author, and
-    `door_id` is recorded as the last editor (four eyes at publication).
+    `door_id` is recorded as the last editor (four eyes at publication). A case whose
+    content is unchanged is left alone, unless it is to be published: saving it for
+    review would only take it out of search.
     """
     result = Opgeslagen()
     refs = [c.ref for c in cases]
@@ -333,12 +338,18 @@ def save_cases(
     rijen: list[tuple[CasusRij, bool]] = []
     for casus in cases:
         rij = bestaand.get(casus.ref)
-        if rij is not None and rij.status == status and _ongewijzigd(rij, casus):
+        if (
+            rij is not None
+            and (rij.status == status or status != Status.gepubliceerd)
+            and _ongewijzigd(rij, casus)
+        ):
             assert rij.id is not None
             result.ongewijzigd.append(rij.id)
             continue
         if rij is None:
             rij = CasusRij(aangemaakt=_nu(), auteur_id=door_id)
+        elif rij.status == Status.gepubliceerd and status != Status.gepubliceerd:
+            result.uit_publicatie.append(rij.ref)
         rijen.append((rij, casus.ref not in bestaand))
         _vul_rij(rij, casus)
         rij.gewijzigd = _nu()

@@ -39,6 +39,10 @@ def soorten(tekst: str) -> list[tuple[str, str]]:
         ("Geboren 02-05-2009, woont bij vader.", "datum", "02-05-2009"),
         ("Hij zit op het Vondel Lyceum in de brugklas.", "school", "Vondel Lyceum"),
         ("De jongen ging naar OBS De Regenboog.", "school", "OBS De Regenboog"),
+        ("Het IJsselcollege heeft geen plek.", "school", "IJsselcollege"),
+        ("Hij zit op het Amstellyceum.", "school", "Amstellyceum"),
+        ("Leerling Noor van Dijk (12) komt niet.", "naam", "Noor van Dijk"),
+        ("Het gesprek met mentor Roos Hendriks liep goed.", "naam", "Roos Hendriks"),
         ("School met BRIN 12AB meldde het verzuim.", "brin", "BRIN 12AB"),
     ],
 )
@@ -114,11 +118,11 @@ def test_a_title_or_teacher_word_before_a_verb_is_no_name(tekst: str) -> None:
 @pytest.mark.parametrize(
     "tekst,naam",
     [
-        ("gesprek met mevrouw jansen", "jansen"),
+        ("gesprek met mevrouw jansen", "mevrouw jansen"),
         ("mevrouw al-hussein gaf aan", "mevrouw al-hussein"),
         ("Mevrouw verhaart belde", "Mevrouw verhaart"),
         ("meneer bouzit", "meneer bouzit"),
-        ("Meester Jansen belde.", "Jansen"),
+        ("Meester Jansen belde.", "Meester Jansen"),
     ],
 )
 def test_a_name_after_a_title_is_found_also_typed_lowercase(tekst: str, naam: str) -> None:
@@ -167,6 +171,20 @@ def test_check_case_names_the_field_and_the_words() -> None:
     }
     gevonden = {v.veld: [b.tekst for b in v.bevindingen] for v in get_guard().check_case(data)}
     assert gevonden == {"lessen": ["mevrouw Yilmaz"], "commentaar[1].tekst": ["Samira"]}
+
+
+def test_the_ref_and_themes_are_checked_for_the_words_in_them() -> None:
+    """The ref is in every address, export and audit line; its numbering is not data."""
+    data = {**VOORBEELD, "ref": "Sanne-de-Vries-2009", "themas": ["kerkstraat-12"]}
+    gevonden = {v.veld: [b.tekst for b in v.bevindingen] for v in get_guard().check_case(data)}
+    assert gevonden == {"ref": ["Sanne de Vries"], "themas[1]": ["kerkstraat 12"]}
+    for ref in ("VB-2024-001", "AMS.2023.14", "ROT_2022_101", "SEED-090"):
+        assert get_guard().check_case({**VOORBEELD, "ref": ref}) == []
+
+
+@pytest.mark.parametrize("tekst", ["Het Vakcollege heeft geen plek.", "Het Praktijkcollege belde."])
+def test_a_kind_of_school_in_one_word_is_no_school_name(tekst: str) -> None:
+    assert soorten(tekst) == []
 
 
 def test_the_example_case_of_the_format_is_anonymous() -> None:

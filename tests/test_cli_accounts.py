@@ -110,15 +110,45 @@ def test_import_publishes_unless_concept_and_export_carries_only_published_cases
     omgeving: Casusbank, tmp_path: Path
 ) -> None:
     r = runner.invoke(app, ["import", "--concept", str(DATA / "voorbeeld.yaml")])
-    assert r.exit_code == 0 and "als concept" in r.output, r.output
+    assert r.exit_code == 0 and "ter review" in r.output, r.output
     ref = "VB-2024-001"
-    assert review.info(omgeving, ref, gebruiker(omgeving, "red")).status == "concept"
+    assert review.info(omgeving, ref, gebruiker(omgeving, "red")).status == "ter_review"
+    # In the redactie's queue: imported without an author account, nobody else has it.
+    assert ref in [c.ref for c in review.wachtrij(omgeving, gebruiker(omgeving, "red"))]
     assert ref not in runner.invoke(app, ["export", "-f", "jsonl"]).output
     assert ref in runner.invoke(app, ["export", "-f", "jsonl", "--met-concepten"]).output
     r = runner.invoke(app, ["import", str(DATA / "voorbeeld.yaml")])
     assert r.exit_code == 0 and "gepubliceerd" in r.output
     assert review.info(omgeving, ref, gebruiker(omgeving, "lp")).status == "gepubliceerd"
     assert ref in runner.invoke(app, ["export", "-f", "jsonl"]).output
+
+
+def test_importing_unchanged_cases_for_review_leaves_them_published(
+    omgeving: Casusbank, tmp_path: Path
+) -> None:
+    """A review saw a second `--concept` import of the same file take live cases out of
+    search, saying only "bijgewerkt"."""
+    bestand = str(DATA / "voorbeeld.yaml")
+    assert runner.invoke(app, ["import", bestand]).exit_code == 0
+    r = runner.invoke(app, ["import", "--concept", bestand])
+    assert r.exit_code == 0 and "ongewijzigd gelaten" in r.output, r.output
+    assert "Let op" not in r.output
+    ref = "VB-2024-001"
+    assert review.info(omgeving, ref, gebruiker(omgeving, "lp")).status == "gepubliceerd"
+
+
+def test_a_changed_published_case_imported_for_review_is_named_as_out_of_search(
+    omgeving: Casusbank, tmp_path: Path
+) -> None:
+    bron = (DATA / "voorbeeld.yaml").read_text(encoding="utf-8")
+    assert runner.invoke(app, ["import", str(DATA / "voorbeeld.yaml")]).exit_code == 0
+    gewijzigd = tmp_path / "gewijzigd.yaml"
+    gewijzigd.write_text(bron.replace("ruim 140 uur", "ruim 141 uur", 1), encoding="utf-8")
+    assert gewijzigd.read_text(encoding="utf-8") != bron
+    r = runner.invoke(app, ["import", "--concept", str(gewijzigd)])
+    assert r.exit_code == 0, r.output
+    assert "Let op: 1 gepubliceerde casus staat nu ter review" in r.output
+    assert "VB-2024-001" in r.output
 
 
 def test_audit_exports_the_log_as_csv(omgeving: Casusbank, tmp_path: Path) -> None:

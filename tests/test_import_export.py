@@ -113,6 +113,38 @@ def test_a_ref_twice_in_one_import_is_refused(empty_kb: Casusbank, tmp_path: Pat
     ]
 
 
+def test_refs_that_differ_only_in_surrounding_spaces_are_one_ref(
+    empty_kb: Casusbank, tmp_path: Path
+) -> None:
+    """Validation strips the spaces; once the database refused the second as a duplicate,
+    with a Python traceback."""
+    pad = schrijf(tmp_path / "spaties.json", [variant(1), variant(1, ref="TST-001 ")], "json")
+    fouten = empty_kb.import_files([pad]).fouten
+    assert len(fouten) == 1 and "ref komt al voor in spaties.json: casus 1" in fouten[0]
+    assert empty_kb.count() == 0
+
+
+@pytest.mark.parametrize("formaat", ["json", "jsonl", "yaml"])
+def test_a_file_with_a_byte_order_mark_is_read(
+    empty_kb: Casusbank, tmp_path: Path, formaat: str
+) -> None:
+    """Windows editors and Excel write UTF-8 with a BOM."""
+    pad = tmp_path / f"bom.{formaat}"
+    pad.write_text(serialise([variant(1)], formaat), encoding="utf-8-sig")
+    rapport = empty_kb.import_files([pad])
+    assert rapport.fouten == [] and empty_kb.count() == 1
+
+
+def test_a_text_over_its_length_is_refused_for_its_length_alone(
+    empty_kb: Casusbank, tmp_path: Path
+) -> None:
+    """Megabytes are not first searched for names: the length refuses them anyway."""
+    lang = "Daarna belde Samira zelf. " * 400
+    pad = schrijf(tmp_path / "lang.yaml", [variant(1, beschrijving=lang)])
+    fouten = empty_kb.import_files([pad]).fouten
+    assert len(fouten) == 1 and "beschrijving: te lang: hoogstens 6000 tekens" in fouten[0]
+
+
 def test_a_key_twice_in_one_yaml_case_is_refused(empty_kb: Casusbank, tmp_path: Path) -> None:
     pad = tmp_path / "x.yaml"
     pad.write_text(yaml.safe_dump([variant(1)]).replace("route:", "route: halt\n  route:"), "utf-8")

@@ -432,6 +432,25 @@ def test_deleting_from_the_page_needs_a_confirmation(client: TestClient, kb: Cas
     assert r.status_code == 303 and kb.get(ref) is None
 
 
+def test_the_delete_form_is_offered_only_to_who_may_delete(
+    client: TestClient, kb: Casusbank
+) -> None:
+    """An officer may edit their own published case but not delete it: a review saw the
+    button offered, and a 403 after ticking it."""
+    from kb import review
+    from tests.conftest import gebruiker
+    from tests.test_import_export import variant
+
+    lp, red = gebruiker(kb, "lp"), gebruiker(kb, "red")
+    kb.save(variant(960), door=lp)
+    review.bied_aan(kb, "TST-960", lp)
+    review.publiceer(kb, "TST-960", red, anonimiteit_bevestigd=True)
+    r = client.get("/casus/TST-960/bewerken")
+    assert r.status_code == 200 and "Casus verwijderen" not in r.text
+    log_in(client, "red")
+    assert "Casus verwijderen" in client.get("/casus/TST-960/bewerken").text
+
+
 def test_the_live_check_marks_personal_data_in_the_text(lezer: TestClient) -> None:
     tekst = "Het gezin van Samira de Vries woont op de Dorpsstraat 12."
     r = lezer.post("/casus/anonimiteit", params={"veld": "beschrijving"},

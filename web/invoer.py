@@ -32,10 +32,13 @@ def _formulier(
     *,
     ref: str | None,
     fouten: forms.Fouten | None = None,
-    gepubliceerd: bool = False,
+    info: review.ReviewInfo | None = None,
 ) -> Response:
+    """The case form; `info` (for an existing case) says whether it is published and
+    whether this user may delete it, so no one is offered a button that refuses."""
     context = {
-        "gepubliceerd": gepubliceerd,
+        "gepubliceerd": info is not None and info.status == Status.gepubliceerd,
+        "mag_verwijderen": info is not None and info.mag_verwijderen,
         "titel": f"Casus {ref} bewerken" if ref else "Nieuwe casus",
         "actief": "nieuw" if ref is None else None,
         "ref": ref,
@@ -53,8 +56,7 @@ def _formulier(
 def _opslaan(
     request: Request, kb: Casusbank, wie: Gebruiker, waarden: forms.Waarden, ref: str | None
 ) -> Response:
-    if ref is not None:
-        _mag_wijzigen(kb, ref, wie)
+    info = _mag_wijzigen(kb, ref, wie) if ref is not None else None
     data = forms.naar_casus(waarden)
     if ref is None and data.get("ref") and kb.get(str(data["ref"])) is not None:
         fouten = forms.Fouten(
@@ -64,15 +66,18 @@ def _opslaan(
     try:
         casus = kb.save(data, ref=ref, door=wie)
     except GeweigerdeCasus as exc:
-        return _formulier(request, waarden, ref=ref, fouten=forms.verdeel_fouten(exc.fouten))
+        fouten = forms.verdeel_fouten(exc.fouten)
+        return _formulier(request, waarden, ref=ref, fouten=fouten, info=info)
     return RedirectResponse(f"/casus/{casus.ref}", status_code=303)
 
 
-def _mag_wijzigen(kb: Casusbank, ref: str, wie: Gebruiker) -> None:
-    if not review.info(kb, ref, wie).mag_wijzigen:  # NietGevonden when not even visible
+def _mag_wijzigen(kb: Casusbank, ref: str, wie: Gebruiker) -> review.ReviewInfo:
+    info = review.info(kb, ref, wie)  # NietGevonden when not even visible
+    if not info.mag_wijzigen:
         raise Geweigerd(
             f"Casus '{ref}' is van een collega; alleen de auteur en de redactie wijzigen hem."
         )
+    return info
 
 
 @router.get("/casus/nieuw", summary="Formulier voor een nieuwe casus")
@@ -108,13 +113,11 @@ def bewerken(
     ref: str, request: Request, wie: Gebruiker = Depends(SCHRIJVEN),
     kb: Casusbank = Depends(get_kb),
 ) -> Response:
-    _mag_wijzigen(kb, ref, wie)
+    info = _mag_wijzigen(kb, ref, wie)
     # Commentaar partners wrote in the app is theirs: the form edits only the case's own.
     casus = review.lees(kb, ref, wie, app_commentaar=False)
-    gepubliceerd = review.info(kb, ref, wie).status == Status.gepubliceerd
     return _formulier(
-        request, forms.uit_casus(casus.model_dump(mode="json")), ref=ref,
-        gepubliceerd=gepubliceerd,
+        request, forms.uit_casus(casus.model_dump(mode="json")), ref=ref, info=info
     )
 
 
