@@ -26,6 +26,7 @@ docs/zoekkwaliteit.md), so their figures can be printed again.
     python -m search.experimenten signalen       # more signals / training data for the reranker
     python -m search.experimenten velden         # BM25 per field, title cosine, named decision
     python -m search.experimenten modellen       # interactions or boosted trees as the reranker
+    python -m search.experimenten procesthemas   # theme feedback without outcome/decision themes
     python -m search.experimenten schaal         # 2,000 synthetic cases added; dense centring
 
 Every nDCG@10 is printed over all queries, each half (odd/even id) and each
@@ -1198,6 +1199,34 @@ def velden() -> None:
     )
 
 
+# Themes about what was decided or how it went, rather than the situation of the case.
+UITKOMST_THEMAS = frozenset({"pv-effect", "keten-oneens", "halt-negatief"})
+BESLUITVRAAG_THEMAS = frozenset({"halt-of-pv", "ouders-of-jongere", "zorg-en-straf"})
+
+
+def procesthemas() -> None:
+    """Theme feedback without the themes about the decision or its outcome ("Effect van
+    een pv", "Keten oneens", ...): a review saw them pull in cases of another situation
+    that shared only such a theme with the first result."""
+    from search.evaluate import QUERIES, QUERIES_2, QUERIES_3
+
+    for naam, vragen in (("set 1", QUERIES), ("set 2", QUERIES_2), ("set 3", QUERIES_3)):
+        p = Proef(vragen=vragen)
+        basis = {
+            "dense": p.dense(p.vraagvectoren(), p.vectoren(_titel_beschrijving(p))),
+            "bm25": p.bm25(),
+        }
+        p.rapport(f"{naam}: thema-feedback zoals gekozen", _met_thema(p, basis, _thema))
+        p.rapport(
+            f"{naam}: zonder uitkomst-thema's",
+            _met_thema(p, basis, lambda c: _thema(c) - UITKOMST_THEMAS),
+        )
+        p.rapport(
+            f"{naam}: zonder uitkomst- en besluitvraag-thema's",
+            _met_thema(p, basis, lambda c: _thema(c) - UITKOMST_THEMAS - BESLUITVRAAG_THEMAS),
+        )
+
+
 def _interacties(x: np.ndarray, y: list[int], w: list[float]) -> Callable[[np.ndarray], np.ndarray]:
     """Logistic regression over the signals and their pairwise products."""
     from sklearn.linear_model import LogisticRegression
@@ -1270,6 +1299,7 @@ EXPERIMENTEN = {
         signalen,
         velden,
         modellen,
+        procesthemas,
     )
 }
 
