@@ -62,7 +62,11 @@ def render(
     blocks: list[str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    """The page, or only `blocks` when htmx asks."""
+    """The page, or only `blocks` when htmx asks. `fragment` tells the template which:
+    an out-of-band element (hx-swap-oob) belongs in a fragment only, since in a whole
+    page that htmx swaps in (restoring history) it is taken out as out-of-band content
+    and lost from the page."""
+    context = {**context, "fragment": bool(blocks and is_htmx(request))}
     if blocks and is_htmx(request):
         response = templates.TemplateResponse(
             request, template, context, block_names=blocks, status_code=status_code

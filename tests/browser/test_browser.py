@@ -47,6 +47,29 @@ def test_describe_a_twijfelgeval_and_see_precedents_without_reload(
     screenshot(page, "twijfelgeval")
 
 
+def test_back_and_forward_keep_the_status_line_and_log_no_errors(page: Page) -> None:
+    """A review saw Back remove the status line for good (htmx took it out of the restored
+    page as out-of-band content) and log dozens of CSP errors."""
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    zoek(page, VRAAG)
+    expect(page.locator("#zoekstatus")).to_have_text("10 vergelijkbare casussen gevonden.")
+    page.get_by_label("Uw casus").fill("meisje van 12 blijft thuis met buikpijn, moeder belt ziek")
+    page.get_by_role("button", name="Zoek vergelijkbare casussen").click()
+    expect(page).to_have_url(re.compile("buikpijn"))
+    page.go_back()
+    expect(page.get_by_label("Uw casus")).to_have_value(VRAAG)
+    page.go_back()
+    expect(page).not_to_have_url(re.compile("q="))
+    page.go_forward()
+    expect(page.get_by_label("Uw casus")).to_have_value(VRAAG)
+    expect(page.locator("#zoekstatus")).to_have_count(1)
+    page.get_by_label("Uw casus").fill("jongen van 16 werkt overdag in een magazijn")
+    page.get_by_role("button", name="Zoek vergelijkbare casussen").click()
+    expect(page.locator("#zoekstatus")).to_have_text(re.compile("vergelijkbare casussen gevonden"))
+    assert console == []
+
+
 def test_a_shared_link_shows_the_same_precedents(page: Page) -> None:
     zoek(page, VRAAG)
     expect(page.locator("#resultaten .resultaat")).to_have_count(10)
@@ -64,6 +87,10 @@ def test_factors_chosen_in_the_form_count_in_the_search(page: Page) -> None:
     page.get_by_label("Uw casus").fill("Meisje van 14 zit thuis")
     page.get_by_text("Factoren kiezen").click()
     page.get_by_label(re.compile("^Psychische klachten")).check()
+    page.get_by_label(re.compile("^Eerste melding")).check()
+    expect(page.locator(".factorkeuze summary")).to_have_text("Factoren kiezen (2 gekozen)")
+    page.get_by_label(re.compile("^Eerste melding")).uncheck()
+    expect(page.locator(".factorkeuze summary")).to_have_text("Factoren kiezen (1 gekozen)")
     page.get_by_role("button", name="Zoek vergelijkbare casussen").click()
     expect(page.locator("#resultaten .resultaat").first).to_be_visible()
     assert "factor=psychische_klachten" in page.url

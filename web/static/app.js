@@ -17,6 +17,16 @@ document.addEventListener("htmx:configRequest", (event) => {
   }
 });
 
+// "Factoren kiezen (2 gekozen)": the search form is not sent back with the results, so
+// the count follows the ticks here.
+document.addEventListener("change", (event) => {
+  const keuze = event.target instanceof Element && event.target.closest("details");
+  const teller = keuze && keuze.querySelector("[data-aantal-gekozen]");
+  if (!teller) return;
+  const n = keuze.querySelectorAll("input[type=checkbox]:checked").length;
+  teller.textContent = n ? ` (${n} gekozen)` : "";
+});
+
 // Printable pages (intervisie verslag, leerpad resultaat, inzicht): a button that prints.
 document.addEventListener("click", (event) => {
   if (event.target instanceof Element && event.target.closest("[data-afdrukken]")) window.print();
