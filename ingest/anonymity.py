@@ -41,6 +41,7 @@ SOORT_LABELS: dict[str, str] = {
     "school": "schoolnaam",
     "brin": "BRIN-code",
     "url": "internetadres",
+    "account": "account op sociale media",
 }
 
 
@@ -48,6 +49,7 @@ SOORT_LABELS: dict[str, str] = {
 _VOORRANG = (
     "email",
     "url",
+    "account",
     "telefoon",
     "bsn",
     "nummer",
@@ -117,6 +119,8 @@ _SCHOOLPREFIX = r"(?:OBS|CBS|PCBS|RKBS|KBS|SBO|SBAO|SO|VSO|CSG|OSG|RSG|IKC|ISK|S
 _PATRONEN: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("email", re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")),
     ("url", re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)),
+    # "@sanne_2009": a handle names one person as surely as an e-mail address does.
+    ("account", re.compile(r"(?<![\w.@])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{1,29}[A-Za-z0-9_])\b")),
     (
         "telefoon",
         re.compile(r"(?<![\w+])(?:\+31|0031|0)[\s\-]?(?:\(0\)[\s\-]?)?\d(?:[\s\-]?\d){8}(?!\d)"),
@@ -177,6 +181,10 @@ _PATRONEN: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"(?:\s?[a-zA-Z](?!\w)|-\d+)?"
             r"|(?i:\b[a-z][a-zà-ÿ\-]*(?:straat|laan|plein|singel|gracht|kade|dreef|steeg)"
             r"\s+\d{1,4}\b)"
+            # the number first: "op nummer 14 van de Lindelaan"
+            r"|(?i:\b(?:nummer|nr\.?|huisnummer)\s+\d{1,4}[a-z]?\s+(?:van|aan|in|op)\s+(?:de\s+)?)"
+            r"[A-Z][a-zà-ÿ\-]*(?:straat|laan|weg|plein|singel|gracht|kade|dijk|pad|hof|dreef"
+            r"|steeg|markt|park|plantsoen|ring|baan|allee|boulevard|wal|erf|veld)\b"
         ),
     ),
     ("cijferreeks", re.compile(r"(?<![\d,])\d(?:[ .]?\d){5,}(?!\d)")),

@@ -99,8 +99,11 @@ def vergelijk_factoren(
 
 
 def snippet(query: str, teksten: Sequence[str], max_tekens: int = 280) -> str:
-    """The passage that best matches the query, HTML-escaped, matched words in <mark>."""
-    q_stems = set(tokens(query))
+    """The passage that best matches the query, HTML-escaped, matched words in <mark>.
+
+    A single letter is no match worth marking: the "s" of "collega's" marked every
+    "'s" in the snippet. A single digit is (an age)."""
+    q_stems = {t for t in tokens(query) if len(t) > 1 or t.isdigit()}
     zinnen = [z.strip() for t in teksten for z in _ZIN.split(t) if z.strip()]
     if not zinnen:
         return ""

@@ -40,6 +40,9 @@ def soorten(tekst: str) -> list[tuple[str, str]]:
         ("Hij zit op het Vondel Lyceum in de brugklas.", "school", "Vondel Lyceum"),
         ("De jongen ging naar OBS De Regenboog.", "school", "OBS De Regenboog"),
         ("Het IJsselcollege heeft geen plek.", "school", "IJsselcollege"),
+        ("Ze post alles op @sanne_2009 en houdt zich schuil.", "account", "@sanne_2009"),
+        ("Het gezin woont op nummer 14 van de Lindelaan.", "adres", "nummer 14 van de Lindelaan"),
+        ("Albert belde zelf met leerplicht.", "naam", "Albert"),
         ("Hij zit op het Amstellyceum.", "school", "Amstellyceum"),
         ("Leerling Noor van Dijk (12) komt niet.", "naam", "Noor van Dijk"),
         ("Het gesprek met mentor Roos Hendriks liep goed.", "naam", "Roos Hendriks"),
@@ -150,6 +153,8 @@ def test_ordinary_words_in_a_lowercase_query_are_no_names() -> None:
         "Het gezin verhuisde van Apeldoorn naar Bergen op Zoom.",
         "Het gezin verhuisde van Laren naar Ede; een mevrouw uit Laren belde nog.",
         "Moeder werkt als juf in Ede en vader is boer bij De Bilt.",
+        "Hij heeft een bijbaan bij de Albert Heijn en ouders dienden een klacht in bij De Kinderombudsman.",
+        "Afspraak om 10 uur @ school, daarna huisbezoek.",
     ],
 )
 def test_ordinary_case_text_passes(tekst: str) -> None:

@@ -568,6 +568,13 @@ def test_snippet_shows_the_sentence_sharing_most_stems_with_the_query_marked_and
     # "OM" in capitals is the Openbaar Ministerie, "om" is a stop word: only the first is marked.
     s = snippet("wat zei het OM over de pv", teksten)
     assert s.startswith("Het <mark>OM</mark> vond een <mark>pv</mark>")
+
+
+def test_a_single_letter_of_the_query_is_not_marked_but_a_single_digit_is() -> None:
+    from search.explain import snippet
+
+    s = snippet("collega's zeggen: kind van 8", ["Het kind van 8 jaar was 's ochtends moe."])
+    assert "<mark>8</mark>" in s and "<mark>s</mark>" not in s
     assert "Dat was om de zorg" in s and "<mark>om</mark>" not in s
     assert snippet("iets", []) == ""
 
