@@ -107,14 +107,21 @@ def import_paths(
     """Read, check and store; `status` is what every stored case gets (publish or concept)."""
     rapport = ImportRapport()
     ruwe: list[RuweCasus] = []
+    bestanden: list[str] = []
     for pad in expand_paths(list(paden)):
+        bestanden.append(pad.name)
         try:
             ruwe.extend(read_file(pad))
         except BestandFout as exc:
             rapport.fouten.append(str(exc))
     rapport.gelezen = len(ruwe)
     if not ruwe and not rapport.fouten:
-        rapport.fouten.append("geen casussen gevonden in de opgegeven bestanden")
+        waar = (
+            f" in {', '.join(bestanden)}"
+            if bestanden
+            else ": geen .yaml-, .yml-, .json- of .jsonl-bestanden"
+        )
+        rapport.fouten.append(f"geen casussen gevonden{waar}")
     cases, fouten = check_raw(ruwe, voortgang)
     rapport.fouten.extend(str(f) for f in fouten)
     rapport.cases = cases

@@ -39,14 +39,24 @@ SCHOOLJAAR_PATTERN = re.compile(r"^(\d{4})-(\d{4})$")
 NonNegInt = Annotated[int, Field(ge=0, strict=True)]
 
 
-def _heeft_nul(data: Any) -> bool:
+def _nul_in(data: Any, pad: str = "") -> str | None:
+    """Where a NUL character is (a field path such as "afweging.toelichting"), or None."""
     if isinstance(data, str):
-        return "\x00" in data
+        return pad if "\x00" in data else None
     if isinstance(data, dict):
-        return any(_heeft_nul(k) or _heeft_nul(v) for k, v in data.items())
+        for k, v in data.items():
+            waar = f"{pad}.{k}" if pad else str(k)
+            if isinstance(k, str) and "\x00" in k:
+                return waar
+            gevonden = _nul_in(v, waar)
+            if gevonden is not None:
+                return gevonden
     if isinstance(data, list | tuple):
-        return any(_heeft_nul(v) for v in data)
-    return False
+        for i, v in enumerate(data, start=1):
+            gevonden = _nul_in(v, f"{pad}[{i}]")
+            if gevonden is not None:
+                return gevonden
+    return None
 
 
 class _Strikt(BaseModel):
@@ -59,8 +69,10 @@ class _Strikt(BaseModel):
     def _geen_nul(cls, data: Any) -> Any:
         """PostgreSQL refuses NUL in text; no case text has a use for it (every write
         path validates here: import, API, web form)."""
-        if _heeft_nul(data):
-            raise ValueError("een tekst bevat een NUL-teken (\\0); dat kan nergens staan")
+        waar = _nul_in(data)
+        if waar is not None:
+            plek = f" (in {waar})" if waar else ""
+            raise ValueError(f"een tekst bevat een NUL-teken (\\0){plek}; dat kan nergens staan")
         return data
 
 

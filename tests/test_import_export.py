@@ -145,6 +145,21 @@ def test_a_text_over_its_length_is_refused_for_its_length_alone(
     assert len(fouten) == 1 and "beschrijving: te lang: hoogstens 6000 tekens" in fouten[0]
 
 
+def test_an_import_without_cases_names_the_files_it_read(
+    empty_kb: Casusbank, tmp_path: Path
+) -> None:
+    (tmp_path / "leeg.yaml").write_text("", encoding="utf-8")
+    assert empty_kb.import_files([tmp_path / "leeg.yaml"]).fouten == [
+        "geen casussen gevonden in leeg.yaml"
+    ]
+    map_ = tmp_path / "map"
+    map_.mkdir()
+    (map_ / "notitie.txt").write_text("geen casus", encoding="utf-8")
+    assert empty_kb.import_files([map_]).fouten == [
+        "geen casussen gevonden: geen .yaml-, .yml-, .json- of .jsonl-bestanden"
+    ]
+
+
 def test_a_key_twice_in_one_yaml_case_is_refused(empty_kb: Casusbank, tmp_path: Path) -> None:
     pad = tmp_path / "x.yaml"
     pad.write_text(yaml.safe_dump([variant(1)]).replace("route:", "route: halt\n  route:"), "utf-8")

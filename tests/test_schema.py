@@ -237,4 +237,6 @@ def test_export_shape_leaves_out_empty_optional_fields() -> None:
 def test_a_nul_character_anywhere_is_refused(pad: str) -> None:
     """Every write path (import, API, form) validates here; PostgreSQL refuses NUL."""
     waarde: Any = ["luxe\x00verzuim"] if pad == "themas" else "tekst\x00met nul" * 5
-    assert any("NUL-teken" in m for m in fouten(casus(**{pad: waarde})).values())
+    veld = {"afweging__toelichting": "afweging.toelichting", "themas": "themas[1]"}.get(pad, pad)
+    meldingen = fouten(casus(**{pad: waarde})).values()
+    assert any(f"NUL-teken (\\0) (in {veld})" in m for m in meldingen), meldingen
