@@ -19,7 +19,7 @@ from kb import audit
 from kb.models import CasusRij, GebruikerRij, VraagRij, _nu
 from kb.schema import Casus, naar_uitwisseling
 from kb.service import Casusbank
-from kb.store import get_row, naar_casus
+from kb.store import get_row, naar_casus, ref_zoals_bedoeld
 from kb.toegang import (
     Gebruiker,
     Geweigerd,
@@ -41,8 +41,11 @@ class ReviewFout(ValueError):
 class NietGevonden(LookupError):
     """No such case, or not one this user may see: the same answer, so refs do not leak."""
 
-    def __init__(self, ref: str) -> None:
-        super().__init__(f"Er is geen casus met ref '{ref}', of u mag hem (nog) niet inzien.")
+    def __init__(self, ref: str, bedoeld: str | None = None) -> None:
+        suggestie = f" Bedoelt u {bedoeld}?" if bedoeld else ""
+        super().__init__(
+            f"Er is geen casus met ref '{ref}', of u mag hem (nog) niet inzien.{suggestie}"
+        )
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,11 @@ def _naam(s: Session, gebruiker_id: int | None) -> str | None:
 
 def _zichtbare_rij(s: Session, ref: str, wie: Gebruiker) -> CasusRij:
     rij = get_row(s, ref)
-    if rij is None or not mag_inzien(rij, wie, gevraagde_partijen(s, rij.id)):
+    if rij is None:
+        # Refs are matched exactly; "seed-085" typed for "SEED-085" gets a pointer (only
+        # to a case this user sees, so the pointer leaks nothing).
+        raise NietGevonden(ref, ref_zoals_bedoeld(s, ref, wie))
+    if not mag_inzien(rij, wie, gevraagde_partijen(s, rij.id)):
         raise NietGevonden(ref)
     return rij
 

@@ -369,6 +369,15 @@ def get_row(session: Session, ref: str) -> CasusRij | None:
     return session.exec(select(CasusRij).where(CasusRij.ref == ref)).first()
 
 
+def ref_zoals_bedoeld(session: Session, ref: str, kijker: Gebruiker | None) -> str | None:
+    """A visible case whose ref differs from `ref` only in capitals ("seed-085" for
+    "SEED-085"), for a "bedoelt u ...?" after a miss; None when there is none."""
+    gevonden = session.exec(
+        zichtbaar(select(CasusRij.ref), kijker).where(func.lower(CasusRij.ref) == ref.lower())
+    ).first()
+    return gevonden if gevonden != ref else None
+
+
 def get_case(session: Session, ref: str, *, app_commentaar: bool = True) -> Casus | None:
     rij = get_row(session, ref)
     return naar_casus(rij, app_commentaar=app_commentaar) if rij else None

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from kb.models import CasusRij
 from kb.service import Casusbank
-from kb.store import Filters, apply_filters, naar_casus, volledig
+from kb.store import Filters, apply_filters, naar_casus, ref_zoals_bedoeld, volledig
 from kb.toegang import Gebruiker
 from kb.vocabulary import FACTOR_BY_CODE, Status
 from search import afkortingen, herrangschikken
@@ -369,7 +369,10 @@ def vergelijkbaar(
     """
     casus = kb.get(ref)
     if casus is None:
-        raise ZoekFout(f"casus '{ref}' bestaat niet")
+        with kb.session() as s:
+            bedoeld = ref_zoals_bedoeld(s, ref, kijker)
+        suggestie = f"; bedoelt u {bedoeld}?" if bedoeld else ""
+        raise ZoekFout(f"casus '{ref}' bestaat niet{suggestie}")
     vraag = Zoekvraag(
         tekst=f"{casus.titel}. {casus.beschrijving}".replace('"', ""),
         factoren=list(casus.afweging.factoren or []),

@@ -826,3 +826,10 @@ def test_an_abbreviation_that_is_also_a_word_is_written_out_in_capitals(kb: Casu
     ZAT (zorg- en adviesteam), so in capitals it is always written out."""
     result = zoek(kb, Zoekvraag("besproken in het ZAT, jongen 13 vmbo, veel verzuim"))
     assert result["uitgeschreven"] == {"ZAT": "zorg- en adviesteam"}
+
+
+def test_a_ref_typed_in_other_capitals_gets_a_pointer(kb: Casusbank) -> None:
+    with pytest.raises(ZoekFout, match=r"casus 'seed-001' bestaat niet; bedoelt u SEED-001\?"):
+        vergelijkbaar(kb, "seed-001")
+    with pytest.raises(ZoekFout, match=r"^casus 'geen-casus' bestaat niet$"):
+        vergelijkbaar(kb, "geen-casus")

@@ -789,3 +789,16 @@ def test_shared_themes_show_their_labels(lezer: TestClient) -> None:
     assert gedeeld
     items = [t for blok in gedeeld for t in re.findall(r"<li>(.*?)</li>", blok)]
     assert items and all(t in LABELS["thema"].values() for t in items)
+
+
+def test_a_case_address_in_other_capitals_points_to_the_case_but_never_to_a_hidden_one(
+    client: TestClient, kb: Casusbank
+) -> None:
+    from tests.conftest import gebruiker
+    from tests.test_import_export import variant
+
+    r = client.get("/casus/seed-001")
+    assert r.status_code == 404 and "Bedoelt u SEED-001?" in r.text
+    kb.save(variant(961), door=gebruiker(kb, "red"))  # a colleague's concept
+    r = client.get("/casus/tst-961")
+    assert r.status_code == 404 and "Bedoelt u" not in r.text
