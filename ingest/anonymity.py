@@ -438,7 +438,12 @@ class AnonymityGuard:
         self._voornamen = structs["first_name"]
         self._achternamen = structs["surname"]
         toegestaan = _lees_toegestaan()
-        self._frases = tuple(w for w in toegestaan if " " in w)
+        # A hyphenated name ("noord-holland") also as words, as a code is read (`_als_woorden`).
+        self._frases = tuple(
+            dict.fromkeys(
+                v for w in toegestaan if " " in w or "-" in w for v in (w, w.replace("-", " "))
+            )
+        )
         self._frase_begin = frozenset(f.split()[0] for f in self._frases)
         self._toegestaan = frozenset(w for w in toegestaan if " " not in w) | _vocabulaire_woorden()
 
@@ -540,6 +545,8 @@ class AnonymityGuard:
             return not self._gewone_woorden_alleen(gevonden.split(".")[-1])
         if soort == "school":
             return self._is_schoolnaam(gevonden)
+        if soort == "account":  # "@school", "@RvdK": a word, not someone's handle
+            return not self._gewone_woorden_alleen(gevonden.lstrip("@"))
         if soort == "postcode":
             return self._is_postcode(gevonden, erna)
         return True
@@ -710,14 +717,30 @@ class AnonymityGuard:
     def check_fields(self, velden: Iterable[tuple[str, str]]) -> list[VeldBevindingen]:
         result = []
         for veld, tekst in velden:
-            bevindingen = self.check_text(tekst)
-            if veld in _CODEVELDEN or veld.startswith("themas["):
-                # A code numbers cases ("VB-2024-001"): digits alone are its numbering,
-                # a name or a street in it is not.
-                bevindingen = [b for b in bevindingen if any(t.isalpha() for t in b.tekst)]
+            bevindingen = (
+                self._check_code(veld, tekst) if _is_codeveld(veld) else self.check_text(tekst)
+            )
             if bevindingen:
                 result.append(VeldBevindingen(veld, tuple(bevindingen)))
         return result
+
+    def _check_code(self, veld: str, code: str) -> list[Bevinding]:
+        """A ref or theme: checked as written (a phone number, BSN or date in it), and
+        read as words for the kinds separators hide ("Sanne-de-Vries-2009" as a name,
+        "kerkstraat-12" as an address). A ref numbers cases, so a long number in it is
+        its numbering, and a place with a number ("Rotterdam-7") is no address."""
+        ref = veld == "ref"
+        letterlijk = [
+            b for b in self.check_text(code) if not (ref and b.soort in ("nummer", "adres"))
+        ]
+        soorten = ("naam",) if ref else ("naam", "adres")
+        als_woorden = [
+            b
+            for b in self.check_text(_als_woorden(code))
+            if b.soort in soorten
+            and all(b.eind <= g.start or g.eind <= b.start for g in letterlijk)
+        ]
+        return sorted(letterlijk + als_woorden, key=lambda b: b.start)
 
     def check_case(self, data: Any) -> list[VeldBevindingen]:
         """Check every text in a case (a `Casus` or its exchange-format dict)."""
@@ -729,8 +752,10 @@ class AnonymityGuard:
 # The day-and-month pattern, to second-guess deduce's dates (it also tags month + year).
 _DATUM = next(patroon for soort, patroon in _PATRONEN if soort == "datum")
 
-# Codes people choose, checked for the words in them (see `_als_woorden`).
-_CODEVELDEN = frozenset({"ref"})
+def _is_codeveld(veld: str) -> bool:
+    """Codes people choose, checked also for the words in them (`_check_code`)."""
+    return veld == "ref" or veld.startswith("themas[")
+
 
 # Text fields of the exchange format that are free text written by people.
 _VRIJE_TEKST = (
@@ -757,17 +782,17 @@ def tekstvelden(data: dict[str, Any]) -> list[tuple[str, str]]:
             velden.append((f"commentaar[{i + 1}].tekst", item["tekst"]))
     for i, thema in enumerate(data.get("themas") or []):
         if isinstance(thema, str):
-            velden.append((f"themas[{i + 1}]", _als_woorden(thema)))
+            velden.append((f"themas[{i + 1}]", thema))
     # The ref is shown in addresses, exports, search results and the audit log.
     if isinstance(data.get("ref"), str):
-        velden.append(("ref", _als_woorden(data["ref"])))
+        velden.append(("ref", data["ref"]))
     return velden
 
 
 def _als_woorden(code: str) -> str:
     """A ref or theme with its separators as spaces, so that the guard reads the words
     in it: "Sanne-de-Vries-2009" as a name, "kerkstraat-12" as an address."""
-    return re.sub(r"[-_.]+", " ", code)
+    return re.sub(r"[-_.]", " ", code)  # one for one: positions stay those of the code
 
 
 @cache

@@ -76,12 +76,11 @@ def _naam(s: Session, gebruiker_id: int | None) -> str | None:
 
 def _zichtbare_rij(s: Session, ref: str, wie: Gebruiker) -> CasusRij:
     rij = get_row(s, ref)
-    if rij is None:
-        # Refs are matched exactly; "seed-085" typed for "SEED-085" gets a pointer (only
-        # to a case this user sees, so the pointer leaks nothing).
+    if rij is None or not mag_inzien(rij, wie, gevraagde_partijen(s, rij.id)):
+        # Refs are matched exactly; "seed-085" typed for "SEED-085" gets a pointer, only
+        # to a case this user sees, and the same whether or not a hidden case has exactly
+        # the typed ref: so neither the pointer nor its absence tells that one exists.
         raise NietGevonden(ref, ref_zoals_bedoeld(s, ref, wie))
-    if not mag_inzien(rij, wie, gevraagde_partijen(s, rij.id)):
-        raise NietGevonden(ref)
     return rij
 
 

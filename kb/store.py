@@ -324,9 +324,8 @@ def save_cases(
     """Upsert on `ref`, inside the caller's transaction (all or nothing).
 
     Every saved case gets `status`; a new case gets `door_id` as its author, and
-    `door_id` is recorded as the last editor (four eyes at publication). A case whose
-    content is unchanged is left alone, unless it is to be published: saving it for
-    review would only take it out of search.
+    `door_id` is recorded as the last editor (four eyes at publication). A published
+    case whose content is unchanged stays published when the import is for review.
     """
     result = Opgeslagen()
     refs = [c.ref for c in cases]
@@ -338,11 +337,14 @@ def save_cases(
     rijen: list[tuple[CasusRij, bool]] = []
     for casus in cases:
         rij = bestaand.get(casus.ref)
-        if (
-            rij is not None
-            and (rij.status == status or status != Status.gepubliceerd)
-            and _ongewijzigd(rij, casus)
-        ):
+        # Left alone: stored exactly so with this status, or published and unchanged while
+        # this import is for review (which would only take it out of search). A concept
+        # imported for review does move on to the queue.
+        laten = rij is not None and (
+            rij.status == status
+            or (rij.status == Status.gepubliceerd and status != Status.gepubliceerd)
+        )
+        if laten and rij is not None and _ongewijzigd(rij, casus):
             assert rij.id is not None
             result.ongewijzigd.append(rij.id)
             continue

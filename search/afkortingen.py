@@ -81,5 +81,10 @@ def uitgeschreven(vraag: str, gebruikt: Callable[[str], bool] | None = None) -> 
 
 def voluit(vraag: str, gebruikt: Callable[[str], bool] | None = None) -> str:
     """The query with the written-out forms of `uitgeschreven` added at the end."""
-    extra = dict.fromkeys(uitgeschreven(vraag, gebruikt).values())
+    return met_voluit(vraag, uitgeschreven(vraag, gebruikt))
+
+
+def met_voluit(vraag: str, uit: dict[str, str]) -> str:
+    """The query with these written-out forms added at the end, each once."""
+    extra = dict.fromkeys(uit.values())
     return f"{vraag} ({', '.join(extra)})" if extra else vraag

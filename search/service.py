@@ -12,6 +12,7 @@ with its written-out form (`zoektekst`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,7 @@ from kb.vocabulary import FACTOR_BY_CODE, Status
 from search import afkortingen, herrangschikken
 from search.explain import herken_factoren, samenvatting, snippet, vergelijk_factoren
 from search.fusion import ranking, rrf
-from search.lexical import WOORD, contains_phrases, phrases
+from search.lexical import contains_phrases, phrases
 from search.text import lexical_text
 
 MODI = ("hybrid", "dense", "bm25")
@@ -110,10 +111,10 @@ def zoektekst(kb: Casusbank, vraag: Zoekvraag) -> tuple[str, dict[str, str]]:
     lexicaal = kb.index.lexical()
     # One the officer put in quotes must stand in the case as written: reading it as
     # its written-out form would say it was searched for, while it is required.
-    vast = {w.upper() for frase in phrases(vraag.tekst) for w in WOORD.findall(frase)}
+    vast = {w.upper() for frase in phrases(vraag.tekst) for w in re.findall(r"\w+", frase)}
     gebruikt = afkortingen.uitgeschreven(tekst, lambda w: bool(lexicaal.scores(w, k=1)))
     uit = {w: voluit for w, voluit in gebruikt.items() if w.upper() not in vast}
-    return afkortingen.voluit(tekst, lambda w: w not in uit), uit
+    return afkortingen.met_voluit(tekst, uit), uit
 
 
 def zoek(kb: Casusbank, vraag: Zoekvraag) -> dict[str, Any]:

@@ -181,10 +181,38 @@ def test_check_case_names_the_field_and_the_words() -> None:
 def test_the_ref_and_themes_are_checked_for_the_words_in_them() -> None:
     """The ref is in every address, export and audit line; its numbering is not data."""
     data = {**VOORBEELD, "ref": "Sanne-de-Vries-2009", "themas": ["kerkstraat-12"]}
-    gevonden = {v.veld: [b.tekst for b in v.bevindingen] for v in get_guard().check_case(data)}
-    assert gevonden == {"ref": ["Sanne de Vries"], "themas[1]": ["kerkstraat 12"]}
-    for ref in ("VB-2024-001", "AMS.2023.14", "ROT_2022_101", "SEED-090"):
-        assert get_guard().check_case({**VOORBEELD, "ref": ref}) == []
+    gevonden = {v.veld: [b.soort for b in v.bevindingen] for v in get_guard().check_case(data)}
+    assert gevonden == {"ref": ["naam"], "themas[1]": ["adres"]}
+
+
+@pytest.mark.parametrize(
+    "ref", ["VB-2024-001", "AMS.2023.14", "ROT_2022_101", "Rotterdam-7", "LP-Amsterdam-12"]
+)
+def test_a_ref_numbering_cases_or_naming_a_place_passes(ref: str) -> None:
+    """A review of the first version saw 'Rotterdam-7' refused as an address."""
+    assert get_guard().check_case({**VOORBEELD, "ref": ref}) == []
+
+
+@pytest.mark.parametrize(
+    ("veld", "waarde", "soort"),
+    [
+        ("ref", "LP-0612345678", "telefoon"),
+        ("ref", "BSN-111222333", "bsn"),
+        ("ref", "LP-12-05-2009", "datum"),
+        ("themas", "111222333", "bsn"),
+        ("themas", "tel-0612345678", "telefoon"),
+        ("themas", "12-05-2009", "datum"),
+    ],
+)
+def test_a_phone_number_bsn_or_date_in_a_code_is_found(veld: str, waarde: str, soort: str) -> None:
+    """The first version dropped findings without letters in refs and themes."""
+    data = {**VOORBEELD, veld: [waarde] if veld == "themas" else waarde}
+    gevonden = [b.soort for v in get_guard().check_case(data) for b in v.bevindingen]
+    assert gevonden == [soort]
+
+
+def test_an_allowed_hyphenated_name_passes_as_a_theme() -> None:
+    assert get_guard().check_case({**VOORBEELD, "themas": ["noord-holland"]}) == []
 
 
 @pytest.mark.parametrize("tekst", ["Het Vakcollege heeft geen plek.", "Het Praktijkcollege belde."])

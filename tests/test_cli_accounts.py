@@ -137,6 +137,23 @@ def test_importing_unchanged_cases_for_review_leaves_them_published(
     assert review.info(omgeving, ref, gebruiker(omgeving, "lp")).status == "gepubliceerd"
 
 
+def test_an_unchanged_concept_imported_for_review_moves_on_to_the_queue(
+    omgeving: Casusbank,
+) -> None:
+    """Concepts left by an import before --concept filled the queue are not stranded."""
+    from kb.store import save_cases
+    from kb.vocabulary import Status
+
+    bestand = DATA / "voorbeeld.yaml"
+    casus = omgeving.import_files([bestand], dry_run=True).cases
+    with omgeving.session() as s:
+        save_cases(s, casus, status=Status.concept)
+        s.commit()
+    assert runner.invoke(app, ["import", "--concept", str(bestand)]).exit_code == 0
+    ref = "VB-2024-001"
+    assert review.info(omgeving, ref, gebruiker(omgeving, "red")).status == "ter_review"
+
+
 def test_a_changed_published_case_imported_for_review_is_named_as_out_of_search(
     omgeving: Casusbank, tmp_path: Path
 ) -> None:

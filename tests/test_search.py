@@ -22,7 +22,7 @@ from kb.store import Filters, get_row
 from kb.vocabulary import FACTOR_BY_CODE
 from search import herrangschikken
 from search.explain import herken_factoren
-from search.service import ZoekFout, Zoekvraag, vergelijkbaar, zoek
+from search.service import ZoekFout, Zoekvraag, vergelijkbaar, zoek, zoektekst
 from tests.conftest import SEEDS
 from tests.test_import_export import variant
 
@@ -214,6 +214,15 @@ def test_a_negation_elsewhere_in_the_sentence_leaves_the_signal(tekst: str) -> N
             {"halt_eerder_gehad", "late_melding_school"},
             set(),
         ),
+        ("school meldt passend onderwijs aan", set(), {"late_melding_school"}),
+        ("faalangst en schoolangst", {"psychische_klachten"}, set()),
+        ("hij heeft gespijbeld", {"verwijtbaar_jongere"}, set()),
+        ("vermoeden van kindermishandeling", {"onveilige_thuissituatie"}, set()),
+        ("softdrugs en jeugdcriminaliteit", {"risico_criminaliteit"}, set()),
+        ("ouders houden hun zoon thuis", {"verwijtbaar_ouders"}, set()),
+        ("vrijwillige hulp is uitgeput", {"vrijwillig_kader_uitgeput"}, set()),
+        ("de raad adviseert: pv", {"advies_pv"}, set()),
+        ("gezin ging op skivakantie", {"luxe_eerste_keer"}, set()),
     ],
 )
 def test_factors_are_read_from_whole_words_and_never_contradict_the_text(
@@ -819,6 +828,11 @@ def test_an_abbreviation_in_quotes_is_required_as_typed_and_not_written_out(
     result = zoek(kb, Zoekvraag('"JR" jongen 17'))
     assert result["uitgeschreven"] == {}
     assert result["results"] == []
+    # What is searched, not only what is said: a review saw "ZAT" in quotes written out
+    # unreported, and "JR-toezicht" in quotes written out.
+    for vraag in ('"ZAT" besproken', '"JR-toezicht" jongen'):
+        tekst, uit = zoektekst(kb, Zoekvraag(vraag))
+        assert uit == {} and "(" not in tekst, tekst
 
 
 def test_an_abbreviation_that_is_also_a_word_is_written_out_in_capitals(kb: Casusbank) -> None:

@@ -802,3 +802,8 @@ def test_a_case_address_in_other_capitals_points_to_the_case_but_never_to_a_hidd
     kb.save(variant(961), door=gebruiker(kb, "red"))  # a colleague's concept
     r = client.get("/casus/tst-961")
     assert r.status_code == 404 and "Bedoelt u" not in r.text
+    # A hidden case with exactly the typed ref changes nothing in the answer: a review saw
+    # the pointer vanish when one existed, which told that it did.
+    kb.save(variant(962, ref="seed-001"), door=gebruiker(kb, "red"))
+    r = client.get("/casus/seed-001")
+    assert r.status_code == 404 and "Bedoelt u SEED-001?" in r.text
