@@ -152,7 +152,7 @@ _PATRONEN: tuple[tuple[str, re.Pattern[str]], ...] = (
             rf"|\b(?i:[\w\-]*(?:school|gemeenschap|centrum|college|lyceum|gymnasium))"
             rf"\s+(?:De|Het|'t|Den)\s+{_HOOFD}"
             rf"|\b(?:[Bb]asisschool|[Kk]indcentrum|[Ss]chool|[Ss]o-school)\s+{_HOOFD}"
-            # written as one word: "het IJsselcollege", "op het Amstellyceum"
+            # written as one word: "het Hazelaarcollege", "op het Merelhovelyceum"
             rf"|\b[A-Z][\w\-]*(?:college|lyceum|gymnasium)\b"
         ),
     ),
