@@ -923,10 +923,13 @@ def _centreren(kb: Any) -> None:
         print(f"{pad.name:<20} gewoon {gewoon.ndcg:.3f}  gecentreerd {gecentreerd.ndcg:.3f}")
 
 
+# Per query of a set: the query, its candidates' refs and one row of signals per candidate.
+Rijen = list[tuple[dict[str, Any], list[str], np.ndarray]]
+
 EXTRA_SIGNALEN = ("cos_eerste", "cos_eerste_3", "themas_eerste_3", "dekking", "factoren")
 
 
-def _signaalrijen(kb: Any, pad: Path) -> list[tuple[dict[str, Any], list[str], np.ndarray]]:
+def _signaalrijen(kb: Any, pad: Path) -> Rijen:
     """Per query: its candidates' refs and the reranker's seven signals followed by
     `EXTRA_SIGNALEN`: cosine to the first result of the first fusion, mean cosine to the
     first three fused, how many of those three share a theme with it, the share of the
@@ -994,7 +997,7 @@ def _logistisch(x: np.ndarray, y: list[int], w: list[float]) -> Callable[[np.nda
 
 
 def _vergelijk_signalen(
-    data: dict[str, list[tuple[dict[str, Any], list[str], np.ndarray]]],
+    data: dict[str, Rijen],
     namen: list[str],
     varianten: list[tuple[str, list[str]]],
     leerders: dict[str, Leerder] | None = None,
@@ -1042,17 +1045,22 @@ def _vergelijk_signalen(
             print(f"{(model + ' ' + label).strip():<18} " + " | ".join(uit))
 
 
-def signalen() -> None:
-    """More signals and more training data for the reranker: trained on one set (or two),
-    measured on the others, with the seven committed signals and with each extra one."""
+def _per_set(rijen: Callable[[Any, Path], Rijen]) -> dict[str, Rijen]:
+    """The rows `rijen` makes for each of the three query sets, over the seed corpus."""
     from search.evaluate import QUERIES, QUERIES_2, QUERIES_3, eval_kb
-    from search.herrangschikken import KENMERKEN
 
     kb = eval_kb()
     sets = {"1": QUERIES, "2": QUERIES_2, "3": QUERIES_3}
-    data = {naam: _signaalrijen(kb, pad) for naam, pad in sets.items()}
+    return {naam: rijen(kb, pad) for naam, pad in sets.items()}
+
+
+def signalen() -> None:
+    """More signals and more training data for the reranker: trained on one set (or two),
+    measured on the others, with the seven committed signals and with each extra one."""
+    from search.herrangschikken import KENMERKEN
+
     _vergelijk_signalen(
-        data,
+        _per_set(_signaalrijen),
         [*KENMERKEN, *EXTRA_SIGNALEN],
         [*[(f"+ {e}", [e]) for e in EXTRA_SIGNALEN], ("+ alle vijf", list(EXTRA_SIGNALEN))],
     )
@@ -1094,7 +1102,7 @@ def _zinnen(tekst: str) -> list[str]:
     return [z for z in re.split(r"(?<=[.!?])\s+", tekst) if z.strip()]
 
 
-def _veldrijen(kb: Any, pad: Path) -> list[tuple[dict[str, Any], list[str], np.ndarray]]:
+def _veldrijen(kb: Any, pad: Path) -> Rijen:
     """Per query: its candidates' refs and the reranker's seven signals followed by
     `VELD_SIGNALEN`: BM25 per field (title, description, reasoning, the rest) relative
     to the best candidate, the cosine of the title alone minus the best, and +1 / -1 / 0
@@ -1176,16 +1184,14 @@ def _veldrijen(kb: Any, pad: Path) -> list[tuple[dict[str, Any], list[str], np.n
 def velden() -> None:
     """Reranker signals the search does not have yet: BM25 per field, the title's own
     cosine, and whether the case's decision is one the query names."""
-    from search.evaluate import QUERIES, QUERIES_2, QUERIES_3, eval_kb, laad_queries
+    from search.evaluate import QUERIES, QUERIES_2, QUERIES_3, laad_queries
     from search.herrangschikken import KENMERKEN
 
     for naam, pad in (("1", QUERIES), ("2", QUERIES_2), ("3", QUERIES_3)):
         qs = laad_queries(pad)
         genoemd = sum(1 for q in qs if besluiten_in_vraag(q["vraag"]))
         print(f"set {naam}: {genoemd} van {len(qs)} vragen noemen een besluit")
-    kb = eval_kb()
-    sets = {"1": QUERIES, "2": QUERIES_2, "3": QUERIES_3}
-    data = {naam: _veldrijen(kb, pad) for naam, pad in sets.items()}
+    data = _per_set(_veldrijen)
     bm25_velden = [n for n in VELD_SIGNALEN if n.startswith("bm25_")]
     _vergelijk_signalen(
         data,
@@ -1257,14 +1263,10 @@ def _bomen(x: np.ndarray, y: list[int], w: list[float]) -> Callable[[np.ndarray]
 def modellen() -> None:
     """Other kinds of reranker over the same seven signals: pairwise interactions in the
     logistic regression, and gradient-boosted shallow trees."""
-    from search.evaluate import QUERIES, QUERIES_2, QUERIES_3, eval_kb
     from search.herrangschikken import KENMERKEN
 
-    kb = eval_kb()
-    sets = {"1": QUERIES, "2": QUERIES_2, "3": QUERIES_3}
-    data = {naam: _signaalrijen(kb, pad) for naam, pad in sets.items()}
     _vergelijk_signalen(
-        data,
+        _per_set(_signaalrijen),
         [*KENMERKEN, *EXTRA_SIGNALEN],
         [],
         {"logistisch": _logistisch, "interacties": _interacties, "bomen": _bomen},
